@@ -1,0 +1,60 @@
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.Data.Analysis;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.CSharp;
+
+namespace Notebooks.ML.Interactive;
+
+/// <summary>Per-kernel state of the magics (the <c>#!seed</c> default) and access to C# variables.</summary>
+internal sealed class NotebookSession
+{
+    private static readonly ConditionalWeakTable<Kernel, NotebookSession> _sessions = [];
+
+    private NotebookSession(Kernel root) => Root = root;
+
+    public Kernel Root { get; }
+
+    /// <summary>The seed set by <c>#!seed</c>; every later magic uses it unless given <c>--seed</c>.</summary>
+    public int? DefaultSeed { get; set; }
+
+    public int Seed(string? option) => option is null ? DefaultSeed ?? 1 : Options.Int("--seed", option);
+
+    public static NotebookSession For(Kernel kernel) => _sessions.GetValue(kernel.RootKernel, root => new NotebookSession(root));
+
+    public CSharpKernel CSharp =>
+        Root.FindKernelByName("csharp") as CSharpKernel ?? Root as CSharpKernel
+        ?? throw new NotebookException("The Notebooks.ML magics need a C# kernel, and this session has none.");
+
+    public DataFrame GetDataFrame(string? name, string option)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new NotebookException($"Name the DataFrame to use with {option}, for example: {option} df");
+        }
+
+        if (!CSharp.TryGetValue<object>(name, out var value) || value is null)
+        {
+            throw new NotebookException($"There is no DataFrame variable named '{name}' in the C# kernel. Load one first, for example: #!load data.csv --as {name}");
+        }
+
+        return value as DataFrame
+               ?? throw new NotebookException($"The variable '{name}' is a {value.GetType().Name}, but {option} expects a DataFrame.");
+    }
+
+    public T? TryGet<T>(string name) where T : class =>
+        CSharp.TryGetValue<object>(name, out var value) ? value as T : null;
+
+    public Task SetAsync<T>(string name, T value) => CSharp.SetValueAsync(name, value, typeof(T));
+
+    /// <summary>Checks a variable name given with <c>--as</c>.</summary>
+    public static string VariableName(string name, string option)
+    {
+        if (!SyntaxFacts.IsValidIdentifier(name) || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None)
+        {
+            throw new NotebookException($"{option} '{name}' is not a valid C# variable name. Use letters, digits and _, not starting with a digit, for example: {option} {Identifiers.From(name)}");
+        }
+
+        return name;
+    }
+}

@@ -1,0 +1,91 @@
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Html;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.CSharp;
+using Microsoft.DotNet.Interactive.Formatting;
+using Notebooks.ML.Data;
+using Notebooks.ML.Display;
+using Notebooks.ML.Interactive.Magics;
+using Notebooks.ML.Training;
+
+namespace Notebooks.ML.Interactive;
+
+/// <summary>
+/// Loads the Notebooks.ML magics into a kernel. <c>extension.dib</c> calls <see cref="Load"/> when a notebook runs
+/// <c>#r "nuget: Notebooks.ML.Interactive"</c>; the runner and tests call it directly.
+/// </summary>
+public static class NotebooksMLExtension
+{
+    private static readonly ConditionalWeakTable<Kernel, object> _loaded = [];
+
+    /// <summary>The magics this extension adds, with a one-line description each.</summary>
+    public static IReadOnlyList<(string Name, string Usage)> Magics { get; } =
+    [
+        ("#!load", LoadMagic.Usage),
+        ("#!plot", PlotMagic.Usage),
+        ("#!train", TrainMagic.Usage),
+        ("#!seed", SeedMagic.Usage),
+    ];
+
+    /// <summary>Adds the magics and formatters to <paramref name="kernel"/> (once) and shows a card listing them.</summary>
+    public static void Load(Kernel kernel)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        // First, before anything touches a Plotly type.
+        FSharpCoreRedirect.Install();
+        var root = kernel.RootKernel;
+        if (_loaded.TryGetValue(root, out _))
+        {
+            return;
+        }
+
+        _loaded.Add(root, new object());
+        ReferenceEngineAssemblies(root);
+        RegisterChartFormatter(root);
+        RegisterFormatters();
+        LoadMagic.Register(root);
+        PlotMagic.Register(root);
+        TrainMagic.Register(root);
+        SeedMagic.Register(root);
+
+        KernelInvocationContext.Current?.Display(new HtmlString(LoadedCard()), "text/html");
+    }
+
+    // Kept out of Load so that the JIT does not resolve Plotly types before the FSharp.Core redirect is installed.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RegisterChartFormatter(Kernel kernel) =>
+        ((IKernelExtension)new Plotly.NET.Interactive.FormatterKernelExtension()).OnLoadAsync(kernel).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Lets notebook code use what the magics create (<c>df.Rows.Count</c>, <c>model.Metrics</c>). Under
+    /// <c>#r "nuget: …"</c> the kernel already references these; an in-process host (the runner, tests) does not.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ReferenceEngineAssemblies(Kernel root)
+    {
+        if (root.FindKernelByName("csharp") is not CSharpKernel csharp)
+        {
+            return;
+        }
+
+        var assemblies = new[]
+        {
+            typeof(TrainedModel).Assembly, typeof(Microsoft.Data.Analysis.DataFrame).Assembly, typeof(Microsoft.ML.MLContext).Assembly,
+            typeof(Microsoft.ML.IDataView).Assembly, typeof(Apache.Arrow.RecordBatch).Assembly,
+            typeof(Plotly.NET.GenericChart).Assembly, typeof(Microsoft.FSharp.Core.FSharpOption<>).Assembly, typeof(DynamicObj.DynamicObj).Assembly,
+        };
+        csharp.AddAssemblyReferences(assemblies.Select(a => a.Location).Where(l => l.Length > 0).Distinct());
+    }
+
+    private static void RegisterFormatters()
+    {
+        Formatter.Register<LoadedData>((data, writer) => writer.Write(Cards.Loaded(data)), "text/html");
+        Formatter.Register<TrainedModel>((model, writer) => writer.Write(Cards.Model(model)), "text/html");
+    }
+
+    private static string LoadedCard()
+    {
+        var rows = string.Concat(Magics.Select(m => $"<tr><td style=\"padding:1px 12px 1px 0\"><code>{System.Net.WebUtility.HtmlEncode(m.Name)}</code></td><td><code style=\"color:#6b7280\">{System.Net.WebUtility.HtmlEncode(m.Usage)}</code></td></tr>"));
+        return $"<div style=\"font-family:Inter,Segoe UI,Helvetica,Arial,sans-serif;font-size:13px\"><b>Notebooks.ML {System.Net.WebUtility.HtmlEncode(Versions.Of(typeof(NotebooksMLExtension).Assembly))}</b> is loaded. Magic commands (add <code>-h</code> to any for help):<table style=\"margin-top:4px\">{rows}</table></div>";
+    }
+}

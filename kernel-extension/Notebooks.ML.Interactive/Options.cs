@@ -1,0 +1,41 @@
+using System.Globalization;
+
+namespace Notebooks.ML.Interactive;
+
+/// <summary>Parses option values (which the kernel hands over as text) with messages that name the option.</summary>
+internal static class Options
+{
+    public static int Int(string option, string value) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var result)
+            ? result
+            : throw new NotebookException($"The option {option} got '{value}', but expected a whole number.");
+
+    public static int? Int(string option, string? value, int? fallback) => value is null ? fallback : Int(option, value);
+
+    public static double Double(string option, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var result)
+            ? result
+            : throw new NotebookException($"The option {option} got '{value}', but expected a number such as 0.2.");
+
+    /// <summary>A comma-separated list: <c>a,b, c</c>.</summary>
+    public static IReadOnlyList<string> List(string? value) =>
+        value is null ? [] : value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary><c>name=value</c> pairs, each given once.</summary>
+    public static IReadOnlyDictionary<string, string> Pairs(string option, IEnumerable<string> values)
+    {
+        var pairs = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var item in values)
+        {
+            var equals = item.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new NotebookException($"The option {option} got '{item}', but expected name=value, for example: {option} NumberOfLeaves=31");
+            }
+
+            pairs[item[..equals].Trim()] = item[(equals + 1)..].Trim();
+        }
+
+        return pairs;
+    }
+}

@@ -1,0 +1,197 @@
+using System.Globalization;
+using System.Reflection;
+using Microsoft.ML;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers.LightGbm;
+
+namespace Notebooks.ML.Training;
+
+/// <summary>Trainers by name, with their ML.NET options objects, so that <c>--set</c> is checked against the real options.</summary>
+internal static class TrainerCatalog
+{
+    private static readonly string[] _names = ["lightgbm", "fasttree", "sdca", "lbfgs"];
+
+    public static IReadOnlyList<string> Names => _names;
+
+    public static string Resolve(string requested, MLTask task)
+    {
+        var name = requested.Trim().ToLowerInvariant();
+        if (name == "auto")
+        {
+            return "lightgbm";
+        }
+
+        if (!_names.Contains(name))
+        {
+            var near = Errors.ClosestMatch(name, _names) is { } n ? $" Did you mean '{n}'?" : "";
+            throw Errors.BadOption("--trainer", requested, $"one of {string.Join(", ", _names)}.{near}");
+        }
+
+        if (name == "lbfgs" && task == MLTask.Regression)
+        {
+            throw Errors.Fail("The trainer 'lbfgs' is for classification. For regression use lightgbm, fasttree or sdca.");
+        }
+
+        return name;
+    }
+
+    /// <summary>Whether the trainer wants normalized features (linear models do; trees do not).</summary>
+    public static bool Normalizes(string trainer) => trainer is "sdca" or "lbfgs";
+
+    /// <summary>Creates the trainer with sensible, deterministic defaults and the user's hyperparameters applied.</summary>
+    public static (IEstimator<ITransformer> Estimator, IReadOnlyDictionary<string, string> Settings) Create(
+        MLContext ml, string trainer, MLTask task, int seed, IReadOnlyDictionary<string, string> hyperparameters)
+    {
+        object options = (trainer, task) switch
+        {
+            ("lightgbm", MLTask.Binary) => new LightGbmBinaryTrainer.Options(),
+            ("lightgbm", MLTask.Multiclass) => new LightGbmMulticlassTrainer.Options(),
+            ("lightgbm", _) => new LightGbmRegressionTrainer.Options(),
+            ("fasttree", MLTask.Binary or MLTask.Multiclass) => new FastTreeBinaryTrainer.Options(),
+            ("fasttree", _) => new FastTreeRegressionTrainer.Options(),
+            ("sdca", MLTask.Binary) => new SdcaLogisticRegressionBinaryTrainer.Options(),
+            ("sdca", MLTask.Multiclass) => new SdcaMaximumEntropyMulticlassTrainer.Options(),
+            ("sdca", _) => new SdcaRegressionTrainer.Options(),
+            ("lbfgs", MLTask.Binary) => new LbfgsLogisticRegressionBinaryTrainer.Options(),
+            _ => new LbfgsMaximumEntropyMulticlassTrainer.Options(),
+        };
+
+        ApplyDefaults(options, seed);
+        var settings = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in hyperparameters)
+        {
+            var member = Set(options, trainer, name, value);
+            settings[member] = value;
+        }
+
+        foreach (var member in Tracked(options))
+        {
+            settings.TryAdd(member.Name, Format(Get(options, member)));
+        }
+
+        IEstimator<ITransformer> estimator = options switch
+        {
+            LightGbmBinaryTrainer.Options o => ml.BinaryClassification.Trainers.LightGbm(o),
+            LightGbmMulticlassTrainer.Options o => ml.MulticlassClassification.Trainers.LightGbm(o),
+            LightGbmRegressionTrainer.Options o => ml.Regression.Trainers.LightGbm(o),
+            FastTreeBinaryTrainer.Options o when task == MLTask.Multiclass =>
+                ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree(o)),
+            FastTreeBinaryTrainer.Options o => ml.BinaryClassification.Trainers.FastTree(o),
+            FastTreeRegressionTrainer.Options o => ml.Regression.Trainers.FastTree(o),
+            SdcaLogisticRegressionBinaryTrainer.Options o => ml.BinaryClassification.Trainers.SdcaLogisticRegression(o),
+            SdcaMaximumEntropyMulticlassTrainer.Options o => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(o),
+            SdcaRegressionTrainer.Options o => ml.Regression.Trainers.Sdca(o),
+            LbfgsLogisticRegressionBinaryTrainer.Options o => ml.BinaryClassification.Trainers.LbfgsLogisticRegression(o),
+            LbfgsMaximumEntropyMulticlassTrainer.Options o => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(o),
+            _ => throw new InvalidOperationException($"No trainer for {options.GetType()}"),
+        };
+
+        return (estimator, settings);
+    }
+
+    private static void ApplyDefaults(object options, int seed)
+    {
+        switch (options)
+        {
+            case LightGbmBinaryTrainer.Options o:
+                (o.NumberOfIterations, o.LearningRate, o.NumberOfLeaves, o.MinimumExampleCountPerLeaf) = (100, 0.1, 31, 20);
+                (o.Seed, o.Deterministic, o.Silent, o.NumberOfThreads) = (seed, true, true, 1);
+                break;
+            case LightGbmMulticlassTrainer.Options o:
+                (o.NumberOfIterations, o.LearningRate, o.NumberOfLeaves, o.MinimumExampleCountPerLeaf) = (100, 0.1, 31, 20);
+                (o.Seed, o.Deterministic, o.Silent, o.NumberOfThreads) = (seed, true, true, 1);
+                break;
+            case LightGbmRegressionTrainer.Options o:
+                (o.NumberOfIterations, o.LearningRate, o.NumberOfLeaves, o.MinimumExampleCountPerLeaf) = (100, 0.1, 31, 20);
+                (o.Seed, o.Deterministic, o.Silent, o.NumberOfThreads) = (seed, true, true, 1);
+                break;
+            case FastTreeBinaryTrainer.Options o:
+                (o.NumberOfTrees, o.LearningRate, o.NumberOfLeaves, o.MinimumExampleCountPerLeaf, o.Seed) = (100, 0.1, 31, 10, seed);
+                break;
+            case FastTreeRegressionTrainer.Options o:
+                (o.NumberOfTrees, o.LearningRate, o.NumberOfLeaves, o.MinimumExampleCountPerLeaf, o.Seed) = (100, 0.1, 31, 10, seed);
+                break;
+            case SdcaLogisticRegressionBinaryTrainer.Options o:
+                o.NumberOfThreads = 1;
+                break;
+            case SdcaMaximumEntropyMulticlassTrainer.Options o:
+                o.NumberOfThreads = 1;
+                break;
+            case SdcaRegressionTrainer.Options o:
+                o.NumberOfThreads = 1;
+                break;
+        }
+    }
+
+    /// <summary>Hyperparameters that every result card reports, so that two runs can be compared.</summary>
+    private static IEnumerable<MemberInfo> Tracked(object options)
+    {
+        string[] names = ["NumberOfIterations", "NumberOfTrees", "LearningRate", "NumberOfLeaves", "MinimumExampleCountPerLeaf", "L1Regularization", "L2Regularization", "MaximumNumberOfIterations"];
+        return Settable(options).Where(m => names.Contains(m.Name));
+    }
+
+    private static IEnumerable<MemberInfo> Settable(object options) =>
+        options.GetType().GetFields(BindingFlags.Public | BindingFlags.Instance)
+            .Where(f => !f.IsInitOnly && IsSimple(f.FieldType))
+            .Cast<MemberInfo>()
+            .Concat(options.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite && IsSimple(p.PropertyType)))
+            .Where(m => !m.Name.EndsWith("ColumnName", StringComparison.Ordinal));
+
+    private static bool IsSimple(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type.IsPrimitive || type.IsEnum;
+    }
+
+    private static string Set(object options, string trainer, string name, string value)
+    {
+        var key = name.Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal);
+        var members = Settable(options).ToArray();
+        var member = members.FirstOrDefault(m => string.Equals(m.Name, key, StringComparison.OrdinalIgnoreCase));
+        if (member is null)
+        {
+            var valid = string.Join(", ", members.Select(m => m.Name).Order(StringComparer.Ordinal));
+            var near = Errors.ClosestMatch(key, members.Select(m => m.Name)) is { } n ? $" Did you mean '{n}'?" : "";
+            throw Errors.Fail($"--set: '{name}' is not a hyperparameter of {trainer}.{near} Valid names: {valid}.");
+        }
+
+        var type = member is FieldInfo f ? f.FieldType : ((PropertyInfo)member).PropertyType;
+        var target = Nullable.GetUnderlyingType(type) ?? type;
+        object parsed;
+        try
+        {
+            parsed = target.IsEnum
+                ? Enum.Parse(target, value, ignoreCase: true)
+                : target == typeof(bool)
+                    ? bool.Parse(value)
+                    : Convert.ChangeType(value, target, CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException or InvalidCastException)
+        {
+            var expected = target.IsEnum ? "one of " + string.Join(", ", Enum.GetNames(target)) : $"a {target.Name} value";
+            throw Errors.BadOption($"--set {member.Name}", value, expected);
+        }
+
+        if (member is FieldInfo field)
+        {
+            field.SetValue(options, parsed);
+        }
+        else
+        {
+            ((PropertyInfo)member).SetValue(options, parsed);
+        }
+
+        return member.Name;
+    }
+
+    private static object? Get(object options, MemberInfo member) =>
+        member is FieldInfo f ? f.GetValue(options) : ((PropertyInfo)member).GetValue(options);
+
+    private static string Format(object? value) => value switch
+    {
+        null => "default",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+}
