@@ -3,7 +3,7 @@ namespace Notebooks.ML.Charts;
 /// <summary>What <see cref="Plot.Create"/> draws. Only <see cref="Kind"/> and <see cref="X"/> are required.</summary>
 public sealed class ChartOptions
 {
-    /// <summary>The chart kind: <c>scatter</c> or <c>histogram</c>.</summary>
+    /// <summary>The chart kind: <c>scatter</c>, <c>histogram</c>, <c>bar</c> or <c>corr</c>.</summary>
     public string Kind { get; init; } = "scatter";
 
     /// <summary>The column on the x axis.</summary>

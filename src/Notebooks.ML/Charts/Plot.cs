@@ -7,7 +7,7 @@ namespace Notebooks.ML.Charts;
 /// <summary>Builds Plotly.NET charts from DataFrames: the engine behind <c>#!plot</c>.</summary>
 public static class Plot
 {
-    private static readonly string[] _kinds = ["scatter", "histogram"];
+    private static readonly string[] _kinds = ["scatter", "histogram", "bar", "corr"];
 
     /// <summary>Scatter plots above this many points are drawn with WebGL.</summary>
     internal const int WebGLThreshold = 10_000;
@@ -36,6 +36,8 @@ public static class Plot
         return kind switch
         {
             "histogram" => Histogram(frame, options),
+            "bar" => Bar(frame, options),
+            "corr" => Correlation(frame, options),
             _ => Scatter(frame, options),
         };
     }
@@ -154,6 +156,54 @@ public static class Plot
         layout.SetProperty("bargap", 0.02);
         layout.SetProperty("barmode", "overlay");
         return chart;
+    }
+
+    /// <summary>Counts per category of --x (or the mean of --y per category), largest first.</summary>
+    private static GenericChart Bar(DataFrame frame, ChartOptions options)
+    {
+        var x = Columns.AsText(Columns.Find(frame, options.X, "the --x"));
+        double[]? y = options.Y is null ? null : Columns.AsDoubles(Columns.Find(frame, options.Y, "the --y"));
+        var groups = Enumerable.Range(0, x.Length)
+            .GroupBy(i => x[i] ?? "(missing)")
+            .Select(g => (Key: g.Key, Value: y is null ? g.Count() : g.Select(i => y[i]).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Average()))
+            .OrderByDescending(g => g.Value).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .ToArray();
+        var trace = new Trace2D("bar");
+        trace.SetProperty("x", groups.Select(g => g.Key).ToArray());
+        trace.SetProperty("y", groups.Select(g => g.Value).ToArray());
+        trace.SetProperty("marker", new Dictionary<string, object> { ["color"] = ChartStyle.ColorAt(0) });
+        trace.SetProperty("showlegend", false);
+        var yTitle = options.Y is null ? "count" : $"mean of {options.Y}";
+        var layout = ChartStyle.Layout(options.Title ?? (options.Y is null ? $"Count by {options.X}" : $"Mean {options.Y} by {options.X}"), options.X, yTitle);
+        layout.SetProperty("xaxis", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = options.X }, ["type"] = "category" });
+        return ChartStyle.Chart([trace], layout);
+    }
+
+    /// <summary>The Pearson correlation matrix of the numeric columns, as an annotated heatmap.</summary>
+    private static GenericChart Correlation(DataFrame frame, ChartOptions options)
+    {
+        var numeric = frame.Columns.Where(c => Columns.IsNumeric(c) && c.DataType != typeof(bool)).ToArray();
+        if (numeric.Length < 2)
+        {
+            throw Errors.Fail($"A correlation chart needs at least two numeric columns; this DataFrame has {numeric.Length}.");
+        }
+
+        var names = numeric.Select(c => c.Name).ToArray();
+        var matrix = Statistics.CorrelationMatrix(numeric.Select(Columns.AsDoubles).ToArray());
+        var heatmap = new Trace2D("heatmap");
+        heatmap.SetProperty("z", matrix.Select(r => r.Select(v => Math.Round(v, 3)).ToArray()).ToArray());
+        heatmap.SetProperty("x", names);
+        heatmap.SetProperty("y", names);
+        heatmap.SetProperty("zmin", -1);
+        heatmap.SetProperty("zmax", 1);
+        heatmap.SetProperty("colorscale", "RdBu");
+        heatmap.SetProperty("reversescale", true);
+        heatmap.SetProperty("texttemplate", names.Length <= 15 ? "%{z:.2f}" : "");
+        heatmap.SetProperty("hovertemplate", "%{y} × %{x}: %{z:.3f}<extra></extra>");
+        var layout = ChartStyle.Layout(options.Title ?? "Correlation of numeric columns", null, null);
+        layout.SetProperty("yaxis", new Dictionary<string, object> { ["autorange"] = "reversed", ["automargin"] = true });
+        layout.SetProperty("height", Math.Clamp(140 + (28 * names.Length), 360, 900));
+        return ChartStyle.Chart([heatmap], layout);
     }
 
     private static Trace2D Bars(Binning bins, long[] counts, string? name, string color, double opacity)
