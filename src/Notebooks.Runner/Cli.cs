@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.DotNet.Interactive.Documents;
+using Notebooks.Runner.Reports;
 
 namespace Notebooks.Runner;
 
@@ -15,10 +16,11 @@ internal static class Cli
         var notebook = new Argument<FileInfo>("notebook") { Description = "The notebook to run: a .ipynb or .dib file." };
         var outputOption = new Option<FileInfo?>("--output", "-o") { Description = "Write the executed notebook (with outputs) to this .ipynb file." };
         var timeout = new Option<double?>("--timeout") { Description = "Stop a cell that runs longer than this many seconds, and fail the run." };
+        var report = new Option<FileInfo?>("--report", "-r") { Description = "Write a self-contained HTML report (opens offline) to this file." };
 
         var run = new Command("run", "Run every cell of a notebook in a fresh in-process kernel with the Notebooks.ML magics.")
         {
-            notebook, outputOption, timeout,
+            notebook, outputOption, report, timeout,
         };
         run.SetAction(async (parsed, cancellationToken) =>
         {
@@ -27,6 +29,7 @@ internal static class Cli
                 return await RunNotebookAsync(
                     parsed.GetRequiredValue(notebook),
                     parsed.GetValue(outputOption),
+                    parsed.GetValue(report),
                     parsed.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                     output,
                     cancellationToken).ConfigureAwait(false);
@@ -60,7 +63,7 @@ internal static class Cli
         return await parseResult.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }).ConfigureAwait(false);
     }
 
-    private static async Task<int> RunNotebookAsync(FileInfo notebookFile, FileInfo? executedFile, TimeSpan? timeout, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<int> RunNotebookAsync(FileInfo notebookFile, FileInfo? executedFile, FileInfo? reportFile, TimeSpan? timeout, TextWriter output, CancellationToken cancellationToken)
     {
         if (!notebookFile.Exists)
         {
@@ -97,11 +100,30 @@ internal static class Cli
             await output.WriteLineAsync($"Wrote {executedFile.FullName}").ConfigureAwait(false);
         }
 
+        var finished = DateTimeOffset.Now;
+        if (reportFile is not null)
+        {
+            var run = new RunInfo(notebookFile.FullName, started, finished, new Dictionary<string, string>(), RunnerVersions.All, ExecutedHere: true);
+            WriteFile(reportFile.FullName, ReportWriter.Render(executed, run));
+            await output.WriteLineAsync($"Wrote {reportFile.FullName}").ConfigureAwait(false);
+        }
+
         var failed = cells.Where(c => !c.Succeeded).ToArray();
-        var elapsed = DateTimeOffset.Now - started;
+        var elapsed = finished - started;
         await output.WriteLineAsync(failed.Length == 0
             ? $"All {cells.Count} cells succeeded in {elapsed.TotalSeconds:0.0} s."
             : $"Cell {failed[0].Index} failed; {cells.Count(c => c.Succeeded)} of {cells.Count} ran cells succeeded ({elapsed.TotalSeconds:0.0} s).").ConfigureAwait(false);
         return failed.Length == 0 ? Success : CellFailed;
+    }
+
+    private static void WriteFile(string path, string text)
+    {
+        var folder = Path.GetDirectoryName(path);
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        File.WriteAllText(path, text);
     }
 }

@@ -1,0 +1,38 @@
+using System.Text.RegularExpressions;
+
+namespace Notebooks.Runner.Reports;
+
+/// <summary>
+/// Recognises the HTML that Plotly.NET's notebook formatter writes for a chart (a div and a script that fetches
+/// require.js and plotly.js from CDNs) and rewrites it to draw with the plotly.js embedded once in the report.
+/// </summary>
+internal static partial class ChartOutput
+{
+    public static bool IsChart(string html) => html.Contains("Plotly.newPlot(", StringComparison.Ordinal);
+
+    /// <summary>The same chart, drawn by the page's own plotly.js; null when the HTML is not a Plotly.NET chart.</summary>
+    public static string? Rewrite(string html, string id)
+    {
+        var data = DataLine().Match(html);
+        var layout = LayoutLine().Match(html);
+        var config = ConfigLine().Match(html);
+        if (!data.Success || !layout.Success)
+        {
+            return null;
+        }
+
+        var configJson = config.Success ? config.Groups[1].Value : "{}";
+        var call = $"Plotly.newPlot('{id}', {data.Groups[1].Value}, {layout.Groups[1].Value}, {configJson});";
+        // JSON may hold "</script>" inside a title; "<\/" keeps the script element whole and means the same to JavaScript.
+        return $"<div class=\"chart\" id=\"{id}\"></div>\n<script>{call.Replace("</", "<\\/", StringComparison.Ordinal)}</script>";
+    }
+
+    [GeneratedRegex(@"^\s*var data = (.*);\s*$", RegexOptions.Multiline)]
+    private static partial Regex DataLine();
+
+    [GeneratedRegex(@"^\s*var layout = (.*);\s*$", RegexOptions.Multiline)]
+    private static partial Regex LayoutLine();
+
+    [GeneratedRegex(@"^\s*var config = (.*);\s*$", RegexOptions.Multiline)]
+    private static partial Regex ConfigLine();
+}
