@@ -5,10 +5,18 @@ namespace Notebooks.ML.Charts;
 /// <summary>The one look every chart in the product shares: colours, fonts, margins and the template.</summary>
 internal static class ChartStyle
 {
+    /// <summary>Twenty distinct colours: the Tableau 10 set, then lighter companions, so 20 groups never repeat a colour.</summary>
     public static readonly string[] Palette =
     [
         "#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#EECA3B", "#B279A2", "#FF9DA6", "#9D755D", "#BAB0AC",
+        "#9ECAE9", "#FFBF79", "#88D27A", "#FF9D98", "#83BCB6", "#B79A20", "#D6A5C9", "#FCBFD2", "#D8B5A5", "#79706E",
     ];
+
+    /// <summary>The colour of the "other" and "(missing)" groups.</summary>
+    public const string MutedColor = "#9ca3af";
+
+    /// <summary>The colour scale of every continuous colouring (numeric --color, heatmaps of counts and values).</summary>
+    public const string ContinuousScale = "Viridis";
 
     public static string ColorAt(int index) => Palette[index % Palette.Length];
 
@@ -46,6 +54,40 @@ internal static class ChartStyle
         ["gridcolor"] = "#e5e7eb",
         ["zerolinecolor"] = "#d1d5db",
         ["automargin"] = true,
+    };
+
+    /// <summary>Sets an axis (<c>xaxis</c>, <c>yaxis2</c> …) in the shared look, with its type when it is not linear.</summary>
+    internal static Dictionary<string, object> SetAxis(Layout layout, string axis, string? title, AxisKind kind = AxisKind.Number)
+    {
+        var settings = Axis(title);
+        if (kind == AxisKind.Date)
+        {
+            settings["type"] = "date";
+        }
+        else if (kind == AxisKind.Category)
+        {
+            settings["type"] = "category";
+        }
+
+        layout.SetProperty(axis, settings);
+        return settings;
+    }
+
+    /// <summary>The legend, titled with the column that makes the groups.</summary>
+    internal static void SetLegend(Layout layout, string title) =>
+        layout.SetProperty("legend", new Dictionary<string, object>
+        {
+            ["orientation"] = "v",
+            ["title"] = new Dictionary<string, object> { ["text"] = title },
+            ["itemsizing"] = "constant",
+        });
+
+    /// <summary>A colour bar titled with the column it encodes.</summary>
+    internal static Dictionary<string, object> ColorBar(string title) => new()
+    {
+        ["title"] = new Dictionary<string, object> { ["text"] = title, ["side"] = "right" },
+        ["thickness"] = 14,
+        ["outlinewidth"] = 0,
     };
 
     public static GenericChart Chart(IEnumerable<Trace> traces, Layout layout)
