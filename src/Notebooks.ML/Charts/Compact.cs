@@ -54,8 +54,8 @@ internal static class Compact
         return Math.Round(value / step, MidpointRounding.AwayFromZero) * step;
     }
 
-    /// <summary>The values at <paramref name="rows"/>, rounded.</summary>
-    public static double[] Pick(double[] values, IReadOnlyList<int> rows, int decimals)
+    /// <summary>The values at <paramref name="rows"/>, rounded and <see cref="Packed(double[])"/>.</summary>
+    public static Array Pick(double[] values, IReadOnlyList<int> rows, int decimals)
     {
         var picked = new double[rows.Count];
         for (var i = 0; i < picked.Length; i++)
@@ -63,11 +63,11 @@ internal static class Compact
             picked[i] = Round(values[rows[i]], decimals);
         }
 
-        return picked;
+        return Packed(picked);
     }
 
-    /// <summary>Every value, rounded.</summary>
-    public static double[] All(IReadOnlyList<double> values, int decimals)
+    /// <summary>Every value, rounded and <see cref="Packed(double[])"/>.</summary>
+    public static Array All(IReadOnlyList<double> values, int decimals)
     {
         var rounded = new double[values.Count];
         for (var i = 0; i < rounded.Length; i++)
@@ -75,6 +75,43 @@ internal static class Compact
             rounded[i] = Round(values[i], decimals);
         }
 
-        return rounded;
+        return Packed(rounded);
+    }
+
+    /// <summary>
+    /// The array to ship: whole numbers as <c>long</c> (JSON writes a whole double as <c>326.0</c>, a long as
+    /// <c>326</c>), anything else as is.
+    /// </summary>
+    public static Array Packed(double[] values)
+    {
+        foreach (var value in values)
+        {
+            if (value != Math.Floor(value) || Math.Abs(value) > 9e15)
+            {
+                return values;
+            }
+        }
+
+        var whole = new long[values.Length];
+        for (var i = 0; i < whole.Length; i++)
+        {
+            whole[i] = (long)values[i];
+        }
+
+        return whole;
+    }
+
+    /// <summary>A row of values with gaps (null), whole numbers as <c>long</c> when every present value is whole.</summary>
+    public static Array Packed(double?[] values)
+    {
+        foreach (var value in values)
+        {
+            if (value is { } v && (v != Math.Floor(v) || Math.Abs(v) > 9e15))
+            {
+                return values;
+            }
+        }
+
+        return values.Select(v => v is { } present ? (long?)present : null).ToArray();
     }
 }

@@ -67,7 +67,7 @@ public static partial class Plot
 
             var trace = new Trace2D("bar");
             trace.SetProperty("x", names);
-            trace.SetProperty("y", order.Select(c => cells.Value(group, c) is { } v ? (double?)Compact.Round(v, decimals) : null).ToArray());
+            trace.SetProperty("y", Compact.Packed(order.Select(c => cells.Value(group, c) is { } v ? (double?)Compact.Round(v, decimals) : null).ToArray()));
             trace.SetProperty("marker", new Dictionary<string, object> { ["color"] = color?.ColorOf(group) ?? ChartStyle.ColorAt(0) });
             var groupName = color?.NameOf(group);
             Name(trace, groupName);
@@ -147,11 +147,11 @@ public static partial class Plot
             }
         }
 
-        var z = new double?[y.Length][];
+        var z = new Array[y.Length];
         var decimals = Compact.Decimals(Enumerable.Range(0, y.Length).SelectMany(r => Enumerable.Range(0, x.Length).Select(c => cells.Value(r, c) ?? 0)).ToArray());
         for (var r = 0; r < y.Length; r++)
         {
-            z[r] = Enumerable.Range(0, x.Length).Select(c => cells.Value(r, c) is { } v ? (double?)Compact.Round(v, decimals) : null).ToArray();
+            z[r] = Compact.Packed(Enumerable.Range(0, x.Length).Select(c => cells.Value(r, c) is { } v ? (double?)Compact.Round(v, decimals) : null).ToArray());
         }
 
         var valueTitle = ValueTitle(aggregate, value);

@@ -199,7 +199,7 @@ public static partial class Plot
     }
 
     /// <summary>The values beyond the whiskers, at most <see cref="MaxBoxOutliers"/>, evenly by rank so the extremes stay.</summary>
-    private static double[] Outliers(double[] sorted, BoxStatistics stats, int decimals)
+    private static Array Outliers(double[] sorted, BoxStatistics stats, int decimals)
     {
         var beyond = sorted.Take(stats.LowOutliers).Concat(sorted.Skip(sorted.Length - stats.HighOutliers)).ToArray();
         if (beyond.Length > MaxBoxOutliers)

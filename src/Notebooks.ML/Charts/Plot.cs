@@ -129,7 +129,7 @@ public static partial class Plot
         };
         if (!_aggregates.Contains(aggregate))
         {
-            var near = Errors.ClosestMatch(aggregate, _aggregates) is { } a ? $" Did you mean '{a}'?" : "";
+            var near = Errors.ClosestMatch(aggregate, [.. _aggregates, "average", "total"]) is { } a ? $" Did you mean '{Aggregate(a)}'?" : "";
             throw Errors.BadOption("--agg", value, $"one of {string.Join(", ", _aggregates)}.{near}");
         }
 

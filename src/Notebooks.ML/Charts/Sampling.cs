@@ -55,7 +55,10 @@ internal static class Sampling
         return picked;
     }
 
-    /// <summary>Shares of <paramref name="budget"/>: proportional to size, each at least a floor, never more than the group has.</summary>
+    /// <summary>
+    /// Shares of <paramref name="budget"/> in proportion to group size; a group whose share would fall below a small
+    /// floor gets the floor (or all its rows), and the other groups share the rest. The shares add up to the budget.
+    /// </summary>
     internal static long[] Allocate(long[] sizes, int budget)
     {
         var total = sizes.Sum();
@@ -65,32 +68,42 @@ internal static class Sampling
         }
 
         var floor = Math.Max(1, Math.Min(1_000, budget / (4 * Math.Max(1, sizes.Length))));
-        var quotas = sizes.Select(s => Math.Min(s, floor)).ToArray();
-        var rest = budget - quotas.Sum();
-        var spare = sizes.Select((s, g) => s - quotas[g]).ToArray();
-        var spareTotal = spare.Sum();
-        if (rest > 0 && spareTotal > 0)
+        var quotas = new long[sizes.Length];
+        var small = new bool[sizes.Length];
+        for (var g = 0; g < sizes.Length; g++)
         {
-            var shares = spare.Select(s => (double)rest * s / spareTotal).ToArray();
-            for (var g = 0; g < sizes.Length; g++)
+            var share = (double)budget * sizes[g] / total;
+            if (share < Math.Min(sizes[g], floor))
             {
-                quotas[g] += Math.Min(spare[g], (long)shares[g]);
+                small[g] = true;
+                quotas[g] = Math.Min(sizes[g], floor);
+            }
+        }
+
+        var rest = budget - quotas.Sum();
+        var restSize = sizes.Where((_, g) => !small[g]).Sum();
+        var shares = sizes.Select((s, g) => small[g] || restSize == 0 ? 0 : (double)rest * s / restSize).ToArray();
+        for (var g = 0; g < sizes.Length; g++)
+        {
+            if (!small[g])
+            {
+                quotas[g] = Math.Min(sizes[g], (long)shares[g]);
+            }
+        }
+
+        // Largest remainder for what flooring left over, ties to the first group.
+        var left = budget - quotas.Sum();
+        foreach (var g in Enumerable.Range(0, sizes.Length).OrderByDescending(g => shares[g] - Math.Floor(shares[g])).ThenBy(g => g))
+        {
+            if (left <= 0)
+            {
+                break;
             }
 
-            // Largest remainder for what flooring left over, ties to the first group.
-            var left = budget - quotas.Sum();
-            foreach (var g in Enumerable.Range(0, sizes.Length).OrderByDescending(g => shares[g] - Math.Floor(shares[g])).ThenBy(g => g))
+            if (quotas[g] < sizes[g])
             {
-                if (left <= 0)
-                {
-                    break;
-                }
-
-                if (quotas[g] < sizes[g])
-                {
-                    quotas[g]++;
-                    left--;
-                }
+                quotas[g]++;
+                left--;
             }
         }
 
