@@ -18,6 +18,12 @@ internal static class ChartStyle
     /// <summary>The colour scale of every continuous colouring (numeric --color, heatmaps of counts and values).</summary>
     public const string ContinuousScale = "Viridis";
 
+    /// <summary>The diverging scale of correlations: blue for −1, white for 0, red for +1 (ColorBrewer RdBu).</summary>
+    public static readonly object[][] DivergingScale =
+    [
+        [0.0, "#2166ac"], [0.25, "#92c5de"], [0.5, "#f7f7f7"], [0.75, "#f4a582"], [1.0, "#b2182b"],
+    ];
+
     public static string ColorAt(int index) => Palette[index % Palette.Length];
 
     public static Layout Layout(string title, string? xTitle, string? yTitle, string? note = null)
@@ -28,7 +34,7 @@ internal static class ChartStyle
         layout.SetProperty("font", new Dictionary<string, object> { ["family"] = "Inter, Segoe UI, Helvetica, Arial, sans-serif", ["size"] = 12, ["color"] = "#2a2f36" });
         layout.SetProperty("plot_bgcolor", "#ffffff");
         layout.SetProperty("paper_bgcolor", "#ffffff");
-        layout.SetProperty("margin", new Dictionary<string, object> { ["l"] = 60, ["r"] = 20, ["t"] = 50, ["b"] = note is null ? 50 : 70 });
+        layout.SetProperty("margin", new Dictionary<string, object> { ["l"] = 60, ["r"] = 20, ["t"] = 50, ["b"] = note is null ? 50 : 90 });
         layout.SetProperty("height", 420);
         layout.SetProperty("xaxis", Axis(xTitle));
         layout.SetProperty("yaxis", Axis(yTitle));
@@ -39,8 +45,10 @@ internal static class ChartStyle
             {
                 new Dictionary<string, object>
                 {
-                    ["text"] = note, ["showarrow"] = false, ["xref"] = "paper", ["yref"] = "paper", ["x"] = 0, ["y"] = -0.18,
-                    ["xanchor"] = "left", ["font"] = new Dictionary<string, object> { ["size"] = 11, ["color"] = "#6b7280" },
+                    // Below the x axis title, whatever the chart's height: pinned to the plot's bottom edge, moved down in pixels.
+                    ["text"] = note, ["showarrow"] = false, ["xref"] = "paper", ["yref"] = "paper", ["x"] = 0, ["y"] = 0,
+                    ["xanchor"] = "left", ["yanchor"] = "top", ["yshift"] = -62,
+                    ["font"] = new Dictionary<string, object> { ["size"] = 11, ["color"] = "#6b7280" },
                 },
             });
         }

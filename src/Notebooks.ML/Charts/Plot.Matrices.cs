@@ -46,8 +46,7 @@ public static partial class Plot
         heatmap.SetProperty("y", names);
         heatmap.SetProperty("zmin", -1);
         heatmap.SetProperty("zmax", 1);
-        heatmap.SetProperty("colorscale", "RdBu");
-        heatmap.SetProperty("reversescale", true);
+        heatmap.SetProperty("colorscale", ChartStyle.DivergingScale);
         heatmap.SetProperty("colorbar", ChartStyle.ColorBar("r"));
         heatmap.SetProperty("texttemplate", names.Length <= 15 ? "%{z:.2f}" : "");
         heatmap.SetProperty("hovertemplate", "%{y} × %{x}: %{z:.3f}<extra></extra>");
