@@ -14,7 +14,7 @@ var sizes = args.SkipWhile(a => a != "--rows").Skip(1).FirstOrDefault()?.Split('
 var peer = !args.Contains("--no-peer");
 var peerScript = Path.Combine(AppContext.BaseDirectory, "peer.py");
 
-Console.WriteLine($"PlotBenchmark: {Environment.ProcessorCount} cores, .NET {Environment.Version}; best of 3 runs after a warm-up; peer: Plotly Express via /usr/bin/python3, one run");
+Console.WriteLine($"PlotBenchmark: {Environment.ProcessorCount} cores, .NET {Environment.Version}; best of 3 runs after a warm-up; peer: Plotly Express via /usr/bin/python3, one run after a warm-up");
 Console.WriteLine();
 Console.WriteLine("| kind | rows | ours (s) | ours (KB) | traces / points shipped | peer (s) | peer (KB) | time ratio | size ratio |");
 Console.WriteLine("|---|---:|---:|---:|---|---:|---:|---:|---:|");
