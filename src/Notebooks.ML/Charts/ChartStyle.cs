@@ -5,9 +5,23 @@ namespace Notebooks.ML.Charts;
 /// <summary>The one look every chart in the product shares: colours, fonts, margins and the template.</summary>
 internal static class ChartStyle
 {
+    /// <summary>Twenty distinct colours: the Tableau 10 set, then lighter companions, so 20 groups never repeat a colour.</summary>
     public static readonly string[] Palette =
     [
         "#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#EECA3B", "#B279A2", "#FF9DA6", "#9D755D", "#BAB0AC",
+        "#9ECAE9", "#FFBF79", "#88D27A", "#FF9D98", "#83BCB6", "#B79A20", "#D6A5C9", "#FCBFD2", "#D8B5A5", "#79706E",
+    ];
+
+    /// <summary>The colour of the "other" and "(missing)" groups.</summary>
+    public const string MutedColor = "#9ca3af";
+
+    /// <summary>The colour scale of every continuous colouring (numeric --color, heatmaps of counts and values).</summary>
+    public const string ContinuousScale = "Viridis";
+
+    /// <summary>The diverging scale of correlations: blue for −1, white for 0, red for +1 (ColorBrewer RdBu).</summary>
+    public static readonly object[][] DivergingScale =
+    [
+        [0.0, "#2166ac"], [0.25, "#92c5de"], [0.5, "#f7f7f7"], [0.75, "#f4a582"], [1.0, "#b2182b"],
     ];
 
     public static string ColorAt(int index) => Palette[index % Palette.Length];
@@ -20,7 +34,7 @@ internal static class ChartStyle
         layout.SetProperty("font", new Dictionary<string, object> { ["family"] = "Inter, Segoe UI, Helvetica, Arial, sans-serif", ["size"] = 12, ["color"] = "#2a2f36" });
         layout.SetProperty("plot_bgcolor", "#ffffff");
         layout.SetProperty("paper_bgcolor", "#ffffff");
-        layout.SetProperty("margin", new Dictionary<string, object> { ["l"] = 60, ["r"] = 20, ["t"] = 50, ["b"] = note is null ? 50 : 70 });
+        layout.SetProperty("margin", new Dictionary<string, object> { ["l"] = 60, ["r"] = 20, ["t"] = 50, ["b"] = note is null ? 50 : 90 });
         layout.SetProperty("height", 420);
         layout.SetProperty("xaxis", Axis(xTitle));
         layout.SetProperty("yaxis", Axis(yTitle));
@@ -31,8 +45,10 @@ internal static class ChartStyle
             {
                 new Dictionary<string, object>
                 {
-                    ["text"] = note, ["showarrow"] = false, ["xref"] = "paper", ["yref"] = "paper", ["x"] = 0, ["y"] = -0.18,
-                    ["xanchor"] = "left", ["font"] = new Dictionary<string, object> { ["size"] = 11, ["color"] = "#6b7280" },
+                    // Below the x axis title, whatever the chart's height: pinned to the plot's bottom edge, moved down in pixels.
+                    ["text"] = note, ["showarrow"] = false, ["xref"] = "paper", ["yref"] = "paper", ["x"] = 0, ["y"] = 0,
+                    ["xanchor"] = "left", ["yanchor"] = "top", ["yshift"] = -62,
+                    ["font"] = new Dictionary<string, object> { ["size"] = 11, ["color"] = "#6b7280" },
                 },
             });
         }
@@ -46,6 +62,40 @@ internal static class ChartStyle
         ["gridcolor"] = "#e5e7eb",
         ["zerolinecolor"] = "#d1d5db",
         ["automargin"] = true,
+    };
+
+    /// <summary>Sets an axis (<c>xaxis</c>, <c>yaxis2</c> …) in the shared look, with its type when it is not linear.</summary>
+    internal static Dictionary<string, object> SetAxis(Layout layout, string axis, string? title, AxisKind kind = AxisKind.Number)
+    {
+        var settings = Axis(title);
+        if (kind == AxisKind.Date)
+        {
+            settings["type"] = "date";
+        }
+        else if (kind == AxisKind.Category)
+        {
+            settings["type"] = "category";
+        }
+
+        layout.SetProperty(axis, settings);
+        return settings;
+    }
+
+    /// <summary>The legend, titled with the column that makes the groups.</summary>
+    internal static void SetLegend(Layout layout, string title) =>
+        layout.SetProperty("legend", new Dictionary<string, object>
+        {
+            ["orientation"] = "v",
+            ["title"] = new Dictionary<string, object> { ["text"] = title },
+            ["itemsizing"] = "constant",
+        });
+
+    /// <summary>A colour bar titled with the column it encodes.</summary>
+    internal static Dictionary<string, object> ColorBar(string title) => new()
+    {
+        ["title"] = new Dictionary<string, object> { ["text"] = title, ["side"] = "right" },
+        ["thickness"] = 14,
+        ["outlinewidth"] = 0,
     };
 
     public static GenericChart Chart(IEnumerable<Trace> traces, Layout layout)

@@ -1,229 +1,192 @@
+using System.Globalization;
 using Microsoft.Data.Analysis;
-using Notebooks.ML.Data;
 using Plotly.NET;
 
 namespace Notebooks.ML.Charts;
 
-/// <summary>Builds Plotly.NET charts from DataFrames: the engine behind <c>#!plot</c>.</summary>
-public static class Plot
+/// <summary>
+/// Builds Plotly.NET charts from DataFrames: the engine behind <c>#!plot</c>, and the charts of <c>#!profile</c>.
+/// Large data stays responsive: histograms, box statistics and heatmaps are computed here and only their results
+/// are shipped; scatter and line data are down-sampled (seeded, and said on the chart); big traces use WebGL.
+/// </summary>
+public static partial class Plot
 {
-    private static readonly string[] _kinds = ["scatter", "histogram", "bar", "corr"];
+    private static readonly string[] _kinds = ["scatter", "line", "bar", "histogram", "box", "violin", "heatmap", "corr", "scatter-matrix"];
 
-    /// <summary>Scatter plots above this many points are drawn with WebGL.</summary>
+    private static readonly string[] _aggregates = ["count", "mean", "sum", "median"];
+
+    private static readonly Dictionary<string, string> _synonyms = new(StringComparer.Ordinal)
+    {
+        ["hist"] = "histogram",
+        ["lines"] = "line",
+        ["points"] = "scatter",
+        ["correlation"] = "corr",
+        ["splom"] = "scatter-matrix",
+        ["scatter_matrix"] = "scatter-matrix",
+        ["scattermatrix"] = "scatter-matrix",
+        ["pairs"] = "scatter-matrix",
+    };
+
+    /// <summary>Scatter and line traces with more points than this are drawn with WebGL.</summary>
     internal const int WebGLThreshold = 10_000;
+
+    /// <summary>The most points a scatter chart ships; larger data is sampled down to this.</summary>
+    internal const int ScatterBudget = 100_000;
+
+    /// <summary>The most points all lines of a line chart ship together.</summary>
+    internal const int LineBudget = 20_000;
+
+    /// <summary>The most rows a scatter matrix ships (each is drawn once per panel).</summary>
+    internal const int MatrixBudget = 10_000;
+
+    /// <summary>The most columns a scatter matrix shows unless they are named.</summary>
+    internal const int MatrixColumns = 6;
+
+    /// <summary>The most colour groups; the rest are merged into "other".</summary>
+    internal const int MaxColorGroups = 20;
+
+    /// <summary>The most categories on a bar, box, violin or heatmap axis; the most frequent are kept.</summary>
+    internal const int MaxCategories = 50;
+
+    /// <summary>The most outliers a box ships; more are thinned evenly by rank, keeping the extremes.</summary>
+    internal const int MaxBoxOutliers = 500;
+
+    /// <summary>A violin of more values than this is drawn from this many evenly spaced quantiles of them.</summary>
+    internal const int ViolinPoints = 1_000;
 
     /// <summary>The chart kinds <see cref="Create"/> understands.</summary>
     public static IReadOnlyList<string> Kinds => _kinds;
 
+    /// <summary>The aggregations bar charts and heatmaps understand.</summary>
+    public static IReadOnlyList<string> Aggregates => _aggregates;
+
     /// <summary>Builds the chart <paramref name="options"/> describe from <paramref name="frame"/>.</summary>
-    /// <exception cref="NotebookException">An unknown column or kind, or a kind that does not fit the column types.</exception>
+    /// <exception cref="NotebookException">
+    /// An unknown column, kind or aggregation, a bin count out of range, empty data, or a kind that does not fit the
+    /// column types; the message names the value and what was expected.
+    /// </exception>
     public static GenericChart Create(DataFrame frame, ChartOptions options)
     {
         ArgumentNullException.ThrowIfNull(frame);
         ArgumentNullException.ThrowIfNull(options);
-        var kind = options.Kind.Trim().ToLowerInvariant();
-        if (!_kinds.Contains(kind))
+        var kind = Kind(options.Kind);
+        if (options.Bins is { } bins && (bins < 1 || bins > Binning.MaxBins))
         {
-            var near = Errors.ClosestMatch(kind, _kinds) is { } k ? $" Did you mean '{k}'?" : "";
-            throw Errors.BadOption("--kind", options.Kind, $"one of {string.Join(", ", _kinds)}.{near}");
+            throw Errors.BadOption("--bins", bins.ToString(CultureInfo.InvariantCulture), $"a whole number of bins from 1 to {Binning.MaxBins:N0}");
         }
 
-        if (frame.Rows.Count == 0)
+        var aggregate = Aggregate(options.Agg);
+        if (frame.Columns.Count == 0 || frame.Rows.Count == 0)
         {
             throw Errors.Fail("There is nothing to plot: the DataFrame has no rows.");
         }
 
+        var needsX = kind is not ("corr" or "scatter-matrix") && !(kind is "box" or "violin" && !string.IsNullOrWhiteSpace(options.Y));
+        if (needsX && string.IsNullOrWhiteSpace(options.X))
+        {
+            throw Errors.Fail($"A {kind} chart needs --x: the column on the x axis. Columns: {string.Join(", ", frame.Columns.Select(c => c.Name))}.");
+        }
+
         return kind switch
         {
+            "line" => Line(frame, options),
+            "bar" => Bar(frame, options, aggregate),
             "histogram" => Histogram(frame, options),
-            "bar" => Bar(frame, options),
+            "box" => Box(frame, options),
+            "violin" => Violin(frame, options),
+            "heatmap" => Heatmap(frame, options, aggregate),
             "corr" => Correlation(frame, options),
+            "scatter-matrix" => ScatterMatrix(frame, options),
             _ => Scatter(frame, options),
         };
     }
 
-    private static GenericChart Scatter(DataFrame frame, ChartOptions options)
+    private static string Kind(string? value)
     {
-        if (string.IsNullOrEmpty(options.Y))
+        var kind = (value ?? "scatter").Trim().ToLowerInvariant();
+        kind = _synonyms.GetValueOrDefault(kind, kind);
+        if (!_kinds.Contains(kind))
         {
-            throw Errors.Fail("A scatter chart needs --y as well as --x, for example: #!plot df --kind scatter --x Size --y Price");
+            var near = Errors.ClosestMatch(kind, _kinds) is { } k ? $" Did you mean '{k}'?" : "";
+            throw Errors.BadOption("--kind", value, $"one of {string.Join(", ", _kinds)}.{near}");
         }
 
-        var xColumn = Columns.Find(frame, options.X, "the --x");
-        var yColumn = Columns.Find(frame, options.Y, "the --y");
-        var x = Values(xColumn);
-        var y = Values(yColumn);
-        var traceType = frame.Rows.Count > WebGLThreshold ? "scattergl" : "scatter";
-        var traces = new List<Trace>();
-        if (options.Color is { } colorName)
-        {
-            var colorColumn = Columns.Find(frame, colorName, "the --color");
-            if (Columns.IsNumeric(colorColumn) && colorColumn.DataType != typeof(bool))
-            {
-                var trace = Markers(traceType, x, y, null);
-                trace.SetProperty("marker", new Dictionary<string, object>
-                {
-                    ["color"] = Columns.AsDoubles(colorColumn), ["colorscale"] = "Viridis", ["size"] = 6, ["opacity"] = 0.8,
-                    ["colorbar"] = new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = colorName } },
-                });
-                traces.Add(trace);
-            }
-            else
-            {
-                var groups = Columns.AsText(colorColumn);
-                var index = 0;
-                foreach (var group in groups.Select(g => g ?? "(missing)").Distinct().Order(StringComparer.Ordinal))
-                {
-                    var rows = Enumerable.Range(0, groups.Length).Where(i => (groups[i] ?? "(missing)") == group).ToArray();
-                    var trace = Markers(traceType, rows.Select(i => x[i]).ToArray(), rows.Select(i => y[i]).ToArray(), group);
-                    trace.SetProperty("marker", new Dictionary<string, object> { ["color"] = ChartStyle.ColorAt(index++), ["size"] = 6, ["opacity"] = 0.8 });
-                    traces.Add(trace);
-                }
-            }
-        }
-        else
-        {
-            var trace = Markers(traceType, x, y, null);
-            trace.SetProperty("marker", new Dictionary<string, object> { ["color"] = ChartStyle.ColorAt(0), ["size"] = 6, ["opacity"] = 0.8 });
-            traces.Add(trace);
-        }
-
-        var title = options.Title ?? $"{options.Y} vs {options.X}" + (options.Color is null ? "" : $" by {options.Color}");
-        return ChartStyle.Chart(traces, ChartStyle.Layout(title, options.X, options.Y));
+        return kind;
     }
 
-    private static Trace2D Markers(string type, object[] x, object[] y, string? name)
+    private static string? Aggregate(string? value)
     {
-        var trace = new Trace2D(type);
-        trace.SetProperty("x", x);
-        trace.SetProperty("y", y);
-        trace.SetProperty("mode", "markers");
-        if (name is not null)
+        if (string.IsNullOrWhiteSpace(value))
         {
-            trace.SetProperty("name", name);
-            trace.SetProperty("legendgroup", name);
+            return null;
         }
-        else
+
+        var aggregate = value.Trim().ToLowerInvariant() switch
+        {
+            "avg" or "average" => "mean",
+            "total" => "sum",
+            var other => other,
+        };
+        if (!_aggregates.Contains(aggregate))
+        {
+            var near = Errors.ClosestMatch(aggregate, [.. _aggregates, "average", "total"]) is { } a ? $" Did you mean '{Aggregate(a)}'?" : "";
+            throw Errors.BadOption("--agg", value, $"one of {string.Join(", ", _aggregates)}.{near}");
+        }
+
+        return aggregate;
+    }
+
+    /// <summary>A whole number as the chart shows it: 3,000,000.</summary>
+    internal static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>The notes under a chart, joined; null when there is nothing to say.</summary>
+    private static string? Note(params string?[] parts)
+    {
+        var said = parts.Where(p => !string.IsNullOrEmpty(p)).ToArray();
+        return said.Length == 0 ? null : string.Join(" · ", said);
+    }
+
+    private static string? MissingNote(long missing, string what = "rows with a missing value") =>
+        missing > 0 ? $"{Count(missing)} {what} not shown" : null;
+
+    private static string? TruncatedNote(Categories categories, string column, bool merged) =>
+        !categories.Truncated ? null
+        : merged ? $"{column}: the {categories.Shown} most frequent of {Count(categories.Distinct)} values, the rest as 'other'"
+        : $"{column}: showing the {categories.Shown} most frequent of {Count(categories.Distinct)} values";
+
+    private static string WrongType(string chart, string option, PlotColumn column, string expected, string hint) =>
+        $"A {chart} needs {expected} for {option}, but '{column.Name}' holds {column.TypeName} values.{hint}";
+
+    /// <summary>Marker size and opacity that keep a few points legible and many points from turning into a blob.</summary>
+    private static Dictionary<string, object> Marker(int points, object color)
+    {
+        var (size, opacity) = points switch
+        {
+            <= 1_000 => (7, 0.85),
+            <= 10_000 => (5, 0.7),
+            <= 50_000 => (4, 0.55),
+            _ => (3, 0.45),
+        };
+        return new Dictionary<string, object> { ["color"] = color, ["size"] = size, ["opacity"] = opacity };
+    }
+
+    private static void Name(Trace trace, string? name, bool showLegend = true)
+    {
+        if (name is null)
         {
             trace.SetProperty("showlegend", false);
+            return;
         }
 
-        return trace;
+        trace.SetProperty("name", name);
+        trace.SetProperty("legendgroup", name);
+        trace.SetProperty("showlegend", showLegend);
     }
 
-    /// <summary>Numbers stay numbers (missing as null); anything else is drawn as categories.</summary>
-    private static object[] Values(DataFrameColumn column) =>
-        Columns.IsNumeric(column)
-            ? Columns.AsDoubles(column).Select(v => double.IsNaN(v) ? null! : (object)v).ToArray()
-            : Columns.AsText(column).Select(v => (object)v!).ToArray();
+    /// <summary>Hover text that names the columns: <c>Petal.Length=%{x}</c>.</summary>
+    private static string Hover(string? group, params (string Column, string Value)[] parts) =>
+        string.Join("<br>", parts.Select(p => $"{Escape(p.Column)}=%{{{p.Value}}}")) + $"<extra>{Escape(group ?? "")}</extra>";
 
-    private static GenericChart Histogram(DataFrame frame, ChartOptions options)
-    {
-        var column = Columns.Find(frame, options.X, "the --x");
-        if (!Columns.IsNumeric(column))
-        {
-            throw Errors.Fail($"A histogram needs a numeric column, but '{options.X}' holds {ColumnSummary.TypeName(column.DataType)} values. For counts per category use a bar chart: #!plot <data> --kind bar --x {options.X}");
-        }
-
-        var values = Columns.AsDoubles(column);
-        var present = values.Where(v => !double.IsNaN(v)).ToArray();
-        if (present.Length == 0)
-        {
-            throw Errors.Fail($"There is nothing to plot: every value of '{options.X}' is missing.");
-        }
-
-        var bins = Binning.Create(present, options.Bins);
-        var traces = new List<Trace>();
-        if (options.Color is { } colorName)
-        {
-            var groups = Columns.AsText(Columns.Find(frame, colorName, "the --color"));
-            var index = 0;
-            foreach (var group in groups.Select(g => g ?? "(missing)").Distinct().Order(StringComparer.Ordinal))
-            {
-                var groupValues = Enumerable.Range(0, values.Length).Where(i => (groups[i] ?? "(missing)") == group && !double.IsNaN(values[i])).Select(i => values[i]);
-                traces.Add(Bars(bins, bins.Count(groupValues), group, ChartStyle.ColorAt(index++), 0.6));
-            }
-        }
-        else
-        {
-            traces.Add(Bars(bins, bins.Count(present), null, ChartStyle.ColorAt(0), 0.9));
-        }
-
-        var missing = values.Length - present.Length;
-        var note = missing > 0 ? $"{missing:N0} missing values not shown" : null;
-        var chart = ChartStyle.Chart(traces, ChartStyle.Layout(options.Title ?? $"Distribution of {options.X}", options.X, "count", note));
-        var layout = GenericChart.getLayout(chart);
-        layout.SetProperty("bargap", 0.02);
-        layout.SetProperty("barmode", "overlay");
-        return chart;
-    }
-
-    /// <summary>Counts per category of --x (or the mean of --y per category), largest first.</summary>
-    private static GenericChart Bar(DataFrame frame, ChartOptions options)
-    {
-        var x = Columns.AsText(Columns.Find(frame, options.X, "the --x"));
-        double[]? y = options.Y is null ? null : Columns.AsDoubles(Columns.Find(frame, options.Y, "the --y"));
-        var groups = Enumerable.Range(0, x.Length)
-            .GroupBy(i => x[i] ?? "(missing)")
-            .Select(g => (Key: g.Key, Value: y is null ? g.Count() : g.Select(i => y[i]).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Average()))
-            .OrderByDescending(g => g.Value).ThenBy(g => g.Key, StringComparer.Ordinal)
-            .ToArray();
-        var trace = new Trace2D("bar");
-        trace.SetProperty("x", groups.Select(g => g.Key).ToArray());
-        trace.SetProperty("y", groups.Select(g => g.Value).ToArray());
-        trace.SetProperty("marker", new Dictionary<string, object> { ["color"] = ChartStyle.ColorAt(0) });
-        trace.SetProperty("showlegend", false);
-        var yTitle = options.Y is null ? "count" : $"mean of {options.Y}";
-        var layout = ChartStyle.Layout(options.Title ?? (options.Y is null ? $"Count by {options.X}" : $"Mean {options.Y} by {options.X}"), options.X, yTitle);
-        layout.SetProperty("xaxis", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = options.X }, ["type"] = "category" });
-        return ChartStyle.Chart([trace], layout);
-    }
-
-    /// <summary>The Pearson correlation matrix of the numeric columns, as an annotated heatmap.</summary>
-    private static GenericChart Correlation(DataFrame frame, ChartOptions options)
-    {
-        var numeric = frame.Columns.Where(c => Columns.IsNumeric(c) && c.DataType != typeof(bool)).ToArray();
-        if (numeric.Length < 2)
-        {
-            throw Errors.Fail($"A correlation chart needs at least two numeric columns; this DataFrame has {numeric.Length}.");
-        }
-
-        var names = numeric.Select(c => c.Name).ToArray();
-        var matrix = Statistics.CorrelationMatrix(numeric.Select(Columns.AsDoubles).ToArray());
-        var heatmap = new Trace2D("heatmap");
-        heatmap.SetProperty("z", matrix.Select(r => r.Select(v => Math.Round(v, 3)).ToArray()).ToArray());
-        heatmap.SetProperty("x", names);
-        heatmap.SetProperty("y", names);
-        heatmap.SetProperty("zmin", -1);
-        heatmap.SetProperty("zmax", 1);
-        heatmap.SetProperty("colorscale", "RdBu");
-        heatmap.SetProperty("reversescale", true);
-        heatmap.SetProperty("texttemplate", names.Length <= 15 ? "%{z:.2f}" : "");
-        heatmap.SetProperty("hovertemplate", "%{y} × %{x}: %{z:.3f}<extra></extra>");
-        var layout = ChartStyle.Layout(options.Title ?? "Correlation of numeric columns", null, null);
-        layout.SetProperty("yaxis", new Dictionary<string, object> { ["autorange"] = "reversed", ["automargin"] = true });
-        layout.SetProperty("height", Math.Clamp(140 + (28 * names.Length), 360, 900));
-        return ChartStyle.Chart([heatmap], layout);
-    }
-
-    private static Trace2D Bars(Binning bins, long[] counts, string? name, string color, double opacity)
-    {
-        var trace = new Trace2D("bar");
-        trace.SetProperty("x", bins.Centers);
-        trace.SetProperty("y", counts);
-        trace.SetProperty("width", Enumerable.Repeat(bins.Width, bins.Centers.Length).ToArray());
-        trace.SetProperty("marker", new Dictionary<string, object> { ["color"] = color, ["opacity"] = opacity });
-        trace.SetProperty("hovertemplate", "%{x}: %{y}<extra></extra>");
-        if (name is not null)
-        {
-            trace.SetProperty("name", name);
-            trace.SetProperty("legendgroup", name);
-        }
-        else
-        {
-            trace.SetProperty("showlegend", false);
-        }
-
-        return trace;
-    }
+    /// <summary>Plotly reads hover templates as a little HTML, and %{…} as a placeholder.</summary>
+    private static string Escape(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace("%{", "%&#123;", StringComparison.Ordinal);
 }
