@@ -4,7 +4,10 @@ using Notebooks.Runner.Reports;
 
 namespace Notebooks.Runner;
 
-/// <summary>The <c>notebooks</c> command line. Exit codes: 0 every cell succeeded; 2 a cell failed; 1 usage or I/O error.</summary>
+/// <summary>
+/// The <c>notebooks</c> command line. Exit codes: 0 every cell succeeded (and, with <c>--verify</c>, both runs agreed);
+/// 2 a cell failed or <c>--verify</c> found a difference; 1 usage or I/O error.
+/// </summary>
 internal static class Cli
 {
     public const int Success = 0;
@@ -14,106 +17,182 @@ internal static class Cli
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
         var notebook = new Argument<FileInfo>("notebook") { Description = "The notebook to run: a .ipynb or .dib file." };
-        var outputOption = new Option<FileInfo?>("--output", "-o") { Description = "Write the executed notebook (with outputs) to this .ipynb file." };
-        var timeout = new Option<double?>("--timeout") { Description = "Stop a cell that runs longer than this many seconds, and fail the run." };
+        var parameters = new Option<string[]>("--parameter", "-p")
+        {
+            Description = "Override a value of the parameters cell: -p NAME=VALUE (repeatable). The value's type is the one the cell assigns.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var executedOption = new Option<FileInfo?>("--output", "-o") { Description = "Write the executed notebook (with outputs) to this .ipynb file." };
         var report = new Option<FileInfo?>("--report", "-r") { Description = "Write a self-contained HTML report (opens offline) to this file." };
+        var verify = new Option<bool>("--verify") { Description = "Run twice in fresh kernels and list every cell whose outputs differ (exit 2 if any)." };
+        var timeout = new Option<double?>("--timeout") { Description = "Stop a cell that runs longer than this many seconds, and fail the run." };
 
         var run = new Command("run", "Run every cell of a notebook in a fresh in-process kernel with the Notebooks.ML magics.")
         {
-            notebook, outputOption, report, timeout,
+            notebook, parameters, executedOption, report, verify, timeout,
         };
-        run.SetAction(async (parsed, cancellationToken) =>
-        {
-            try
-            {
-                return await RunNotebookAsync(
-                    parsed.GetRequiredValue(notebook),
-                    parsed.GetValue(outputOption),
-                    parsed.GetValue(report),
-                    parsed.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
-                    output,
-                    cancellationToken).ConfigureAwait(false);
-            }
-            catch (RunnerException e)
-            {
-                await error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
-                return UsageOrIOError;
-            }
-            catch (IOException e)
-            {
-                await error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
-                return UsageOrIOError;
-            }
-            catch (UnauthorizedAccessException e)
-            {
-                await error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
-                return UsageOrIOError;
-            }
-#pragma warning disable CA1031 // The command line reports every failure as a message and an exit code.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                await error.WriteLineAsync($"error: the runner failed ({e.GetType().Name}): {e.Message}").ConfigureAwait(false);
-                return UsageOrIOError;
-            }
-        });
+        run.SetAction((parsed, cancellationToken) => Guard(error, () => RunNotebookAsync(
+            new RunRequest(
+                parsed.GetRequiredValue(notebook),
+                Parameters.Parse(parsed.GetValue(parameters) ?? []),
+                parsed.GetValue(executedOption),
+                parsed.GetValue(report),
+                parsed.GetValue(verify),
+                parsed.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null),
+            output,
+            cancellationToken)));
 
-        var root = new RootCommand("Runs C# notebooks headless with the Notebooks.ML magics (#!load, #!train, #!plot).") { run };
-        var parseResult = root.Parse(args);
-        return await parseResult.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }).ConfigureAwait(false);
+        var executed = new Argument<FileInfo>("executed") { Description = "A notebook executed elsewhere (VS Code, Jupyter) or by `notebooks run --output`." };
+        var reportRequired = new Option<FileInfo>("--report", "-r") { Description = "The HTML report to write.", Required = true };
+        var reportCommand = new Command("report", "Write the HTML report of a notebook that was already executed, from its saved outputs.")
+        {
+            executed, reportRequired,
+        };
+        reportCommand.SetAction((parsed, _) => Guard(error, () => ReportAsync(parsed.GetRequiredValue(executed), parsed.GetRequiredValue(reportRequired), output)));
+
+        var root = new RootCommand("Runs C# notebooks headless with the Notebooks.ML magics (#!load, #!train, #!plot) and writes reports.")
+        {
+            run, reportCommand,
+        };
+        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }).ConfigureAwait(false);
     }
 
-    private static async Task<int> RunNotebookAsync(FileInfo notebookFile, FileInfo? executedFile, FileInfo? reportFile, TimeSpan? timeout, TextWriter output, CancellationToken cancellationToken)
+    private sealed record RunRequest(
+        FileInfo Notebook,
+        IReadOnlyDictionary<string, string> Parameters,
+        FileInfo? Executed,
+        FileInfo? Report,
+        bool Verify,
+        TimeSpan? Timeout);
+
+    /// <summary>Every failure becomes a message and an exit code; the runner never ends with a stack trace.</summary>
+    private static async Task<int> Guard(TextWriter error, Func<Task<int>> action)
     {
-        if (!notebookFile.Exists)
-        {
-            throw new RunnerException($"Could not find the notebook '{notebookFile.FullName}'.");
-        }
-
-        if (timeout is { TotalSeconds: <= 0 })
-        {
-            throw new RunnerException($"--timeout must be a positive number of seconds, got {timeout.Value.TotalSeconds}.");
-        }
-
-        var document = NotebookDocument.Read(notebookFile.FullName);
-        await output.WriteLineAsync($"Running {notebookFile.Name} ({document.Elements.Count(e => !NotebookDocument.IsMarkdown(e))} code cells)").ConfigureAwait(false);
-
-        // Relative paths in the notebook (data files) resolve against its folder, as under Jupyter.
-        var previousDirectory = Environment.CurrentDirectory;
-        Environment.CurrentDirectory = notebookFile.DirectoryName!;
-        InteractiveDocument executed;
-        IReadOnlyList<CellResult> cells;
-        var started = DateTimeOffset.Now;
         try
         {
-            var reporter = new ConsoleProgressReporter(output, interactive: ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected);
-            (executed, cells) = await new NotebookRunner(reporter).RunAsync(document, timeout, cancellationToken).ConfigureAwait(false);
+            return await action().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RunnerException or IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
+            return UsageOrIOError;
+        }
+#pragma warning disable CA1031 // The command line reports every failure as a message and an exit code.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            await error.WriteLineAsync($"error: the runner failed ({e.GetType().Name}): {e.Message}").ConfigureAwait(false);
+            return UsageOrIOError;
+        }
+    }
+
+    private static async Task<int> RunNotebookAsync(RunRequest request, TextWriter output, CancellationToken cancellationToken)
+    {
+        var file = request.Notebook;
+        if (!file.Exists)
+        {
+            throw new RunnerException($"Could not find the notebook '{file.FullName}'.");
+        }
+
+        if (request.Timeout is { TotalSeconds: <= 0 } bad)
+        {
+            throw new RunnerException($"--timeout must be a positive number of seconds, got {bad.TotalSeconds}.");
+        }
+
+        var document = NotebookDocument.Read(file.FullName);
+        var parameters = Parameters.Inject(document, request.Parameters);
+        var codeCells = document.Elements.Count(e => !NotebookDocument.IsMarkdown(e) && !string.IsNullOrWhiteSpace(e.Contents));
+        await output.WriteLineAsync($"Running {file.Name} ({codeCells} code cells{(parameters.Count > 0 ? ", parameters " + string.Join(", ", parameters.Select(p => $"{p.Key}={p.Value}")) : "")})").ConfigureAwait(false);
+
+        var started = DateTimeOffset.Now;
+        var first = await RunOnceAsync(document, file, request.Timeout, output, cancellationToken).ConfigureAwait(false);
+        var finished = DateTimeOffset.Now;
+
+        if (request.Executed is not null)
+        {
+            NotebookDocument.WriteJupyter(first.Document, request.Executed.FullName);
+            await output.WriteLineAsync($"Wrote {request.Executed.FullName}").ConfigureAwait(false);
+        }
+
+        if (request.Report is not null)
+        {
+            var run = new RunInfo(file.FullName, started, finished, parameters, RunnerVersions.All, ExecutedHere: true);
+            WriteFile(request.Report.FullName, ReportWriter.Render(first.Document, run));
+            await output.WriteLineAsync($"Wrote {request.Report.FullName}").ConfigureAwait(false);
+        }
+
+        var failed = first.Cells.Where(c => !c.Succeeded).ToArray();
+        var elapsed = (finished - started).TotalSeconds;
+        if (failed.Length > 0)
+        {
+            await output.WriteLineAsync($"Cell {failed[0].Index} failed; {first.Cells.Count(c => c.Succeeded)} of {codeCells} cells succeeded ({elapsed:0.0} s).").ConfigureAwait(false);
+            return CellFailed;
+        }
+
+        await output.WriteLineAsync($"All {first.Cells.Count} cells succeeded in {elapsed:0.0} s.").ConfigureAwait(false);
+        if (!request.Verify)
+        {
+            return Success;
+        }
+
+        await output.WriteLineAsync("Verifying: running again in a fresh kernel").ConfigureAwait(false);
+        var again = NotebookDocument.Read(file.FullName);
+        Parameters.Inject(again, request.Parameters);
+        var second = await RunOnceAsync(again, file, request.Timeout, output, cancellationToken).ConfigureAwait(false);
+        var differences = Verification.Compare(first.Document, second.Document);
+        if (differences.Count == 0 && second.Cells.All(c => c.Succeeded))
+        {
+            await output.WriteLineAsync($"Verified: both runs gave the same outputs in all {first.Cells.Count} cells.").ConfigureAwait(false);
+            return Success;
+        }
+
+        await output.WriteLineAsync($"Not reproducible: {differences.Count} cell{(differences.Count == 1 ? "" : "s")} differ between two runs.").ConfigureAwait(false);
+        foreach (var difference in differences)
+        {
+            await output.WriteLineAsync($"  cell {difference.Index}: {difference.FirstLine}").ConfigureAwait(false);
+            foreach (var line in difference.Diff)
+            {
+                await output.WriteLineAsync("      " + line).ConfigureAwait(false);
+            }
+        }
+
+        return CellFailed;
+    }
+
+    private static async Task<(InteractiveDocument Document, IReadOnlyList<CellResult> Cells)> RunOnceAsync(
+        InteractiveDocument document, FileInfo file, TimeSpan? timeout, TextWriter output, CancellationToken cancellationToken)
+    {
+        // Relative paths in the notebook (data files) resolve against its folder, as under Jupyter.
+        var previousDirectory = Environment.CurrentDirectory;
+        Environment.CurrentDirectory = file.DirectoryName!;
+        try
+        {
+            using var reporter = new ConsoleProgressReporter(output, interactive: ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected);
+            return await new NotebookRunner(reporter).RunAsync(document, timeout, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             Environment.CurrentDirectory = previousDirectory;
         }
+    }
 
-        if (executedFile is not null)
+    private static async Task<int> ReportAsync(FileInfo executed, FileInfo report, TextWriter output)
+    {
+        if (!executed.Exists)
         {
-            NotebookDocument.WriteJupyter(executed, executedFile.FullName);
-            await output.WriteLineAsync($"Wrote {executedFile.FullName}").ConfigureAwait(false);
+            throw new RunnerException($"Could not find the notebook '{executed.FullName}'.");
         }
 
-        var finished = DateTimeOffset.Now;
-        if (reportFile is not null)
+        var document = NotebookDocument.Read(executed.FullName);
+        var versions = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            var run = new RunInfo(notebookFile.FullName, started, finished, new Dictionary<string, string>(), RunnerVersions.All, ExecutedHere: true);
-            WriteFile(reportFile.FullName, ReportWriter.Render(executed, run));
-            await output.WriteLineAsync($"Wrote {reportFile.FullName}").ConfigureAwait(false);
-        }
-
-        var failed = cells.Where(c => !c.Succeeded).ToArray();
-        var elapsed = finished - started;
-        await output.WriteLineAsync(failed.Length == 0
-            ? $"All {cells.Count} cells succeeded in {elapsed.TotalSeconds:0.0} s."
-            : $"Cell {failed[0].Index} failed; {cells.Count(c => c.Succeeded)} of {cells.Count} ran cells succeeded ({elapsed.TotalSeconds:0.0} s).").ConfigureAwait(false);
-        return failed.Length == 0 ? Success : CellFailed;
+            ["report made by"] = "Notebooks.ML runner " + Notebooks.ML.Versions.Of(typeof(Cli).Assembly),
+            ["plotly.js (in the report)"] = PlotlyJs.Version,
+        };
+        var run = new RunInfo(executed.FullName, null, null, new Dictionary<string, string>(), versions, ExecutedHere: false);
+        WriteFile(report.FullName, ReportWriter.Render(document, run));
+        await output.WriteLineAsync($"Wrote {report.FullName}").ConfigureAwait(false);
+        return Success;
     }
 
     private static void WriteFile(string path, string text)

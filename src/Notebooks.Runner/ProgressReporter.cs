@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 
 namespace Notebooks.Runner;
@@ -11,35 +12,72 @@ internal interface IProgressReporter
 }
 
 /// <summary>
-/// Progress on the terminal: one line per cell with its time and outcome. On an interactive terminal the line is
-/// rewritten in place while the cell runs; redirected output gets plain lines only.
+/// Progress on the terminal: one line per cell with its time and outcome. On an interactive terminal the running
+/// cell's line is rewritten in place every half second with the elapsed time; redirected output (CI logs, pipes) gets
+/// plain lines only.
 /// </summary>
-internal sealed class ConsoleProgressReporter(TextWriter output, bool interactive) : IProgressReporter
+internal sealed class ConsoleProgressReporter : IProgressReporter, IDisposable
 {
+    private readonly TextWriter _output;
+    private readonly bool _interactive;
+    private readonly Timer? _timer;
+    private readonly Lock _lock = new();
+    private readonly Stopwatch _cell = new();
+    private string? _running;
+
+    public ConsoleProgressReporter(TextWriter output, bool interactive)
+    {
+        _output = output;
+        _interactive = interactive;
+        _timer = interactive ? new Timer(_ => Redraw(), null, TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(500)) : null;
+    }
+
     public void CellStarted(int index, int count, string firstLine)
     {
-        if (interactive)
+        lock (_lock)
         {
-            output.Write(string.Create(CultureInfo.InvariantCulture, $"\r  cell {index,2} of {count}  …  {firstLine}"));
+            _running = string.Create(CultureInfo.InvariantCulture, $"  cell {index,2} of {count}  running    {{0,6:0.0}} s  {firstLine}");
+            _cell.Restart();
+        }
+
+        Redraw();
+    }
+
+    private void Redraw()
+    {
+        if (!_interactive)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (_running is not null)
+            {
+                _output.Write("\r\u001b[2K" + string.Format(CultureInfo.InvariantCulture, _running, _cell.Elapsed.TotalSeconds));
+                _output.Flush();
+            }
         }
     }
 
     public void CellFinished(int index, int count, CellResult result)
     {
-        var mark = result.Succeeded ? "ok" : "FAILED";
-        var line = string.Create(CultureInfo.InvariantCulture, $"  cell {index,2} of {count}  {mark,-6} {result.Duration.TotalSeconds,6:0.00} s");
-        if (interactive)
+        lock (_lock)
         {
-            output.Write("\r\u001b[2K");
-        }
-
-        output.WriteLine(line);
-        if (result.Error is not null)
-        {
-            foreach (var errorLine in result.Error.Split('\n').Take(12))
+            _running = null;
+            var mark = result.Succeeded ? "ok" : "FAILED";
+            if (_interactive)
             {
-                output.WriteLine("      " + errorLine.TrimEnd());
+                _output.Write("\r\u001b[2K");
+            }
+
+            _output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  cell {index,2} of {count}  {mark,-8} {result.Duration.TotalSeconds,6:0.00} s"));
+            foreach (var line in (result.Error ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries).Take(12))
+            {
+                _output.WriteLine("      " + line.TrimEnd());
             }
         }
     }
+
+    public void Dispose() => _timer?.Dispose();
 }

@@ -66,7 +66,10 @@ internal static partial class ReportWriter
         }
 
         html.Append("</head>\n<body>\n<main>\n");
-        html.Append(Header(title, run, durations));
+        // A notebook that opens with its own "# Title" shows it there; the header then only adds the run line.
+        var titled = document.Elements.FirstOrDefault(e => !string.IsNullOrWhiteSpace(e.Contents)) is { } first &&
+                     NotebookDocument.IsMarkdown(first) && first.Contents.TrimStart().StartsWith("# ", StringComparison.Ordinal);
+        html.Append(Header(titled ? null : title, run, durations));
         html.Append(body);
         html.Append(Footer(run, durations, provenance));
         html.Append("</main>\n</body>\n</html>\n");
@@ -190,14 +193,15 @@ internal static partial class ReportWriter
         return heading?[2..].Trim() ?? Path.GetFileNameWithoutExtension(notebook);
     }
 
-    private static string Header(string title, RunInfo run, List<(int Index, string FirstLine, double Seconds, bool Succeeded)> cells)
+    private static string Header(string? title, RunInfo run, List<(int Index, string FirstLine, double Seconds, bool Succeeded)> cells)
     {
         var failed = cells.Count(c => !c.Succeeded);
         var status = failed == 0 ? "<span class=\"ok\">all cells succeeded</span>" : $"<span class=\"bad\">{failed} cell{(failed == 1 ? "" : "s")} failed</span>";
         var when = run.Started is { } started ? $" · run {started.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}" : "";
         var took = run.Started is { } s2 && run.Finished is { } f ? $" in {(f - s2).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s" : "";
         var parameters = run.Parameters.Count == 0 ? "" : " · parameters " + string.Join(", ", run.Parameters.Select(p => $"<code>{E(p.Key)}={E(p.Value)}</code>"));
-        return $"<header><h1 class=\"report-title\">{E(title)}</h1><p class=\"meta\">{E(Path.GetFileName(run.Notebook))}{when}{took} · {status}{parameters}</p></header>\n";
+        var heading = title is null ? "" : $"<h1 class=\"report-title\">{E(title)}</h1>";
+        return $"<header>{heading}<p class=\"meta\">{E(Path.GetFileName(run.Notebook))}{when}{took} · {status}{parameters}</p></header>\n";
     }
 
     private static string Footer(RunInfo run, List<(int Index, string FirstLine, double Seconds, bool Succeeded)> cells, List<JsonElement> provenance)
@@ -273,7 +277,7 @@ internal static partial class ReportWriter
         *{box-sizing:border-box}
         body{margin:0;background:#fafafa;color:var(--fg);font:15px/1.55 Inter,"Segoe UI",Helvetica,Arial,sans-serif}
         main{max-width:1100px;margin:0 auto;padding:28px 28px 60px;background:#fff;min-height:100vh}
-        header{border-bottom:1px solid var(--line);margin-bottom:18px}
+        header{border-bottom:1px solid var(--line);margin-bottom:18px;padding-bottom:2px}
         h1.report-title{font-size:28px;margin:0 0 4px}
         .meta{color:var(--muted);margin:0 0 14px}
         .ok{color:#15803d;font-weight:600}.bad{color:var(--bad);font-weight:600}

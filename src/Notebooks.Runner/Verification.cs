@@ -1,0 +1,100 @@
+using System.Text;
+using System.Text.Json;
+using DiffPlex.DiffBuilder;
+using DiffPlex.DiffBuilder.Model;
+using Microsoft.DotNet.Interactive.Documents;
+
+namespace Notebooks.Runner;
+
+/// <summary>One cell whose outputs differed between two runs, with a short diff.</summary>
+internal sealed record CellDifference(int Index, string FirstLine, IReadOnlyList<string> Diff);
+
+/// <summary>Compares two executed copies of a notebook cell by cell, volatile parts normalised.</summary>
+internal static class Verification
+{
+    private const int MaxDiffLines = 8;
+
+    public static IReadOnlyList<CellDifference> Compare(InteractiveDocument first, InteractiveDocument second)
+    {
+        var differences = new List<CellDifference>();
+        var codeIndex = 0;
+        for (var i = 0; i < Math.Min(first.Elements.Count, second.Elements.Count); i++)
+        {
+            if (NotebookDocument.IsMarkdown(first.Elements[i]) || string.IsNullOrWhiteSpace(first.Elements[i].Contents))
+            {
+                continue;
+            }
+
+            codeIndex++;
+            var a = Text(first.Elements[i]);
+            var b = Text(second.Elements[i]);
+            if (a != b)
+            {
+                differences.Add(new CellDifference(codeIndex, FirstLine(first.Elements[i].Contents), Diff(a, b)));
+            }
+        }
+
+        return differences;
+    }
+
+    /// <summary>The cell's outputs as normalised text, one value per line, so that a diff points at the change.</summary>
+    internal static string Text(InteractiveDocumentElement cell)
+    {
+        var text = new StringBuilder();
+        foreach (var output in cell.Outputs)
+        {
+            switch (output)
+            {
+                case TextElement t:
+                    text.AppendLine(t.Text);
+                    break;
+                case ErrorElement e:
+                    text.AppendLine("error: " + e.ErrorValue);
+                    break;
+                case DisplayElement d:
+                    Append(text, d.Data);
+                    break;
+                case ReturnValueElement r:
+                    Append(text, r.Data);
+                    break;
+            }
+        }
+
+        return Normalizer.Normalize(text.ToString());
+    }
+
+    private static void Append(StringBuilder text, IDictionary<string, object> data)
+    {
+        foreach (var (mime, value) in data.OrderBy(d => d.Key, StringComparer.Ordinal))
+        {
+            var content = value is JsonElement json ? json.ToString() : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture);
+            // Break HTML and JSON into short lines: a changed number then shows on a line of its own.
+            text.AppendLine(mime + ":").AppendLine((content ?? "").Replace("><", ">\n<", StringComparison.Ordinal).Replace(",\"", ",\n\"", StringComparison.Ordinal));
+        }
+    }
+
+    private static List<string> Diff(string a, string b)
+    {
+        var model = InlineDiffBuilder.Diff(a, b, ignoreWhiteSpace: false);
+        var lines = new List<string>();
+        foreach (var line in model.Lines.Where(l => l.Type is ChangeType.Deleted or ChangeType.Inserted))
+        {
+            if (lines.Count == MaxDiffLines)
+            {
+                lines.Add("  …");
+                break;
+            }
+
+            var content = line.Text.Length > 160 ? line.Text[..157] + "..." : line.Text;
+            lines.Add((line.Type == ChangeType.Deleted ? "- " : "+ ") + content);
+        }
+
+        return lines;
+    }
+
+    private static string FirstLine(string code)
+    {
+        var line = code.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
+        return line.Length > 60 ? line[..57] + "..." : line;
+    }
+}

@@ -1,0 +1,15 @@
+namespace Notebooks.Runner.Tests;
+
+/// <summary>Runs the command line in-process and captures what it printed.</summary>
+internal static class RunnerCli
+{
+    public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
+
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await Cli.RunAsync(args, output, error);
+        return (exitCode, output.ToString(), error.ToString());
+    }
+}
