@@ -327,8 +327,9 @@ internal static partial class CsvLoader
             }
 
             opened = culprit ?? opened;
+            var lastLine = raw.EndsWith('\n') ? line - 1 : line;
             var column = opened.Field <= _names.Length ? $" (column '{_names[opened.Field - 1]}')" : "";
-            throw Errors.Fail($"Line {opened.Line}, character {opened.Column} of '{_fileName}': a quoted field{column} is opened but never closed, so the rest of the file ({line - opened.Line + 1} lines) would be read as one value. Close the quote, or write a quote inside a quoted field as \"\".");
+            throw Errors.Fail($"Line {opened.Line}, character {opened.Column} of '{_fileName}': a quoted field{column} is opened but never closed, so the rest of the file ({lastLine - opened.Line + 1} lines) would be read as one value. Close the quote, or write a quote inside a quoted field as \"\".");
         }
     }
 
