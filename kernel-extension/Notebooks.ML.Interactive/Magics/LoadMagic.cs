@@ -101,8 +101,8 @@ internal static class LoadMagic
             Separator = Separator(command.Separator),
             NoHeader = command.NoHeader,
             Types = TypeOverrides(command.Types),
-            Sql = command.Sql,
-            Where = command.Where,
+            Sql = Quoted(command, "--sql", command.Sql),
+            Where = Quoted(command, "--where", command.Where),
             Derive = DirectiveText.Values(command, "--derive", command.Derive),
             Sample = Options.Int("--sample", command.Sample, null),
             Seed = session.Seed(command.Seed),
@@ -113,6 +113,23 @@ internal static class LoadMagic
         var loaded = await Task.Run(() => DataLoader.Load(command.Path, options), context.CancellationToken).ConfigureAwait(false);
         await session.SetAsync<DataFrame>(name, loaded.Data).ConfigureAwait(false);
         context.Display(new HtmlString(Cards.Loaded(loaded, name)), "text/html");
+    }
+
+    /// <summary>
+    /// The value of an option that holds code: the kernel's binder keeps <c>\"</c> escapes inside a quoted value, so
+    /// it is read from the magic's text as a JSON string, as <c>--derive</c> is (<c>"cut == \"Ideal\""</c> →
+    /// <c>cut == "Ideal"</c>). A value given as <c>@csharp:name</c> is taken as the kernel bound it.
+    /// </summary>
+    private static string? Quoted(LoadData command, string option, string? bound)
+    {
+        if (bound is null)
+        {
+            return null;
+        }
+
+        var values = DirectiveText.Values(command, option, bound);
+        var typed = values.Count > 0 ? values[^1] : bound;
+        return typed.StartsWith('@') ? bound : typed;
     }
 
     private static char? Separator(string? value) => value switch
