@@ -7,67 +7,42 @@ using Microsoft.Data.Analysis;
 namespace Notebooks.ML.Data;
 
 /// <summary>
-/// Collects the parsed values of one column by row index, in chunks of <see cref="ChunkSize"/> rows, then hands
-/// them to a <see cref="DataFrameColumn"/>. Rows are set by index so that several threads can fill different rows
-/// at once: chunks are only allocated by <see cref="Reserve"/> (one thread, before the rows are handed out), and a
-/// thread's rows never share a 64-row word of the missing-value bitmap with another thread's when work is split on
-/// multiples of 64 rows.
+/// Collects the parsed values of one column by row index, then hands them to a <see cref="DataFrameColumn"/>.
+/// Numbers, booleans and dates are written straight into the byte buffer and validity bitmap that the DataFrame
+/// column then keeps, so building the column copies nothing. Rows are set by index so that several threads can
+/// fill different rows at once: only <see cref="Reserve"/> reallocates (one thread, while no other is writing), and
+/// threads that own different multiples of 8 rows never share a byte of the validity bitmap.
 /// </summary>
 internal abstract class ColumnBuilder
 {
-    public const int ChunkShift = 16;
-    public const int ChunkSize = 1 << ChunkShift;
-    private const int ChunkMask = ChunkSize - 1;
-
-    private ulong[][] _missing = [];
-
     public abstract ColumnKind Kind { get; }
 
-    /// <summary>Makes rows <c>[0, rows)</c> settable.</summary>
+    /// <summary>How many rows can be set without <see cref="Reserve"/>.</summary>
+    public int Capacity { get; private set; }
+
+    /// <summary>Makes rows <c>[0, rows)</c> settable; grows by half again when it must, to keep copies rare.</summary>
     public void Reserve(int rows)
     {
-        var chunks = (rows + ChunkMask) >> ChunkShift;
-        if (chunks <= _missing.Length)
+        if (rows <= Capacity)
         {
             return;
         }
 
-        var old = _missing.Length;
-        Array.Resize(ref _missing, Math.Max(chunks, old * 2));
-        for (var k = old; k < _missing.Length; k++)
-        {
-            _missing[k] = new ulong[ChunkSize / 64];
-        }
-
-        Grow(_missing.Length);
+        var capacity = (int)Math.Min(Array.MaxLength - 64, Math.Max(rows, Capacity + (Capacity / 2L)));
+        capacity = (capacity + 63) & ~63;
+        Resize(capacity);
+        Capacity = capacity;
     }
 
-    protected abstract void Grow(int chunks);
+    protected abstract void Resize(int capacity);
 
     /// <summary>Stores a present value; false when it does not parse as <see cref="Kind"/> (the row is left unset then).</summary>
     public abstract bool TrySet(int row, ReadOnlySpan<char> value);
 
-    /// <summary>Stores a value read by a typed reader (a database, JSON); it must convert to <see cref="Kind"/>.</summary>
+    /// <summary>Stores a value read by a typed reader (a database, a C# expression); it must convert to <see cref="Kind"/>.</summary>
     public abstract void SetObject(int row, object value);
 
-    public void SetMissing(int row) =>
-        _missing[row >> ChunkShift][(row & ChunkMask) >> 6] |= 1UL << (row & 63);
-
-    protected bool IsMissing(int row) =>
-        (_missing[row >> ChunkShift][(row & ChunkMask) >> 6] & (1UL << (row & 63))) != 0;
-
-    protected int CountMissing(int length)
-    {
-        var count = 0;
-        for (var row = 0; row < length; row += 64)
-        {
-            var word = _missing[row >> ChunkShift][(row & ChunkMask) >> 6];
-            var valid = Math.Min(64, length - row);
-            count += BitOperations.PopCount(valid == 64 ? word : word & ((1UL << valid) - 1));
-        }
-
-        return count;
-    }
+    public abstract void SetMissing(int row);
 
     /// <summary>The finished column of the first <paramref name="length"/> rows; the builder is empty afterwards.</summary>
     public abstract DataFrameColumn Build(string name, int length);
@@ -137,20 +112,21 @@ internal abstract class ColumnBuilder
         where T : unmanaged
         where TParser : struct, IParser<T>
     {
-        private T[][] _chunks = [];
+        // The DataFrame's own layout: values as raw bytes, and one validity bit per row (1 = present).
+        private byte[] _bytes = [];
+        private byte[] _validity = [];
 
         public override ColumnKind Kind => kind;
 
-        protected override void Grow(int chunks)
+        protected override void Resize(int capacity)
         {
-            var old = _chunks.Length;
-            Array.Resize(ref _chunks, chunks);
-            for (var k = old; k < chunks; k++)
-            {
-                _chunks[k] = new T[ChunkSize];
-            }
+            var old = _validity.Length;
+            Array.Resize(ref _bytes, capacity * Unsafe.SizeOf<T>());
+            Array.Resize(ref _validity, capacity / 8);
+            _validity.AsSpan(old).Fill(0xFF);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override bool TrySet(int row, ReadOnlySpan<char> value)
         {
             if (!TParser.TryParse(value, out var parsed))
@@ -158,42 +134,24 @@ internal abstract class ColumnBuilder
                 return false;
             }
 
-            _chunks[row >> ChunkShift][row & ChunkMask] = parsed;
+            Values[row] = parsed;
             return true;
         }
 
-        public override void SetObject(int row, object value) =>
-            _chunks[row >> ChunkShift][row & ChunkMask] = TParser.Convert(value);
+        public override void SetObject(int row, object value) => Values[row] = TParser.Convert(value);
+
+        public override void SetMissing(int row) => _validity[row >> 3] &= (byte)~(1 << (row & 7));
+
+        private Span<T> Values => MemoryMarshal.Cast<byte, T>(_bytes.AsSpan());
 
         public override DataFrameColumn Build(string name, int length)
         {
-            // One exact-size copy per column, made straight into the bytes the DataFrame keeps: the chunks and this
-            // copy coexist for one column at a time, never for the whole frame.
-            var size = Unsafe.SizeOf<T>();
-            var bytes = new byte[(long)length * size];
-            var validity = new byte[(length + 7) / 8];
-            for (var k = 0; (long)k * ChunkSize < length; k++)
-            {
-                var count = Math.Min(ChunkSize, length - (k * ChunkSize));
-                MemoryMarshal.AsBytes(_chunks[k].AsSpan(0, count)).CopyTo(bytes.AsSpan(k * ChunkSize * size));
-            }
-
-            var nulls = CountMissing(length);
-            for (var row = 0; row < length; row += 8)
-            {
-                byte valid = 0xFF;
-                for (var b = 0; b < 8 && row + b < length; b++)
-                {
-                    if (IsMissing(row + b))
-                    {
-                        valid &= (byte)~(1 << b);
-                    }
-                }
-
-                validity[row >> 3] = valid;
-            }
-
-            _chunks = [];
+            Reserve(length);
+            var bytes = new ReadOnlyMemory<byte>(_bytes, 0, length * Unsafe.SizeOf<T>());
+            var validity = new ReadOnlyMemory<byte>(_validity, 0, (length + 7) / 8);
+            var nulls = CountMissing(validity.Span, length);
+            _bytes = [];
+            _validity = [];
             return kind switch
             {
                 ColumnKind.Boolean => new BooleanDataFrameColumn(name, bytes, validity, length, nulls),
@@ -203,47 +161,47 @@ internal abstract class ColumnBuilder
                 _ => new DateTimeDataFrameColumn(name, bytes, validity, length, nulls),
             };
         }
+
+        private static int CountMissing(ReadOnlySpan<byte> validity, int length)
+        {
+            var present = 0;
+            for (var i = 0; i < validity.Length; i++)
+            {
+                var bits = validity[i];
+                var rows = Math.Min(8, length - (i * 8));
+                present += BitOperations.PopCount((uint)(rows == 8 ? bits : bits & ((1 << rows) - 1)));
+            }
+
+            return length - present;
+        }
     }
 
     private sealed class Text : ColumnBuilder
     {
-        private string?[][] _chunks = [];
+        private string?[] _values = [];
         private readonly StringCache _cache = new();
 
         public override ColumnKind Kind => ColumnKind.String;
 
-        protected override void Grow(int chunks)
-        {
-            var old = _chunks.Length;
-            Array.Resize(ref _chunks, chunks);
-            for (var k = old; k < chunks; k++)
-            {
-                _chunks[k] = new string?[ChunkSize];
-            }
-        }
+        protected override void Resize(int capacity) => Array.Resize(ref _values, capacity);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override bool TrySet(int row, ReadOnlySpan<char> value)
         {
-            _chunks[row >> ChunkShift][row & ChunkMask] = _cache.Get(value);
+            _values[row] = _cache.Get(value);
             return true;
         }
 
-        public override void SetObject(int row, object value) =>
-            _chunks[row >> ChunkShift][row & ChunkMask] = ValueParser.Format(value);
+        public override void SetObject(int row, object value) => _values[row] = ValueParser.Format(value);
+
+        public override void SetMissing(int row) => _values[row] = null;
 
         public override DataFrameColumn Build(string name, int length)
         {
-            var column = new StringDataFrameColumn(name, Values(length));
-            _chunks = [];
+            Reserve(length);
+            var column = new StringDataFrameColumn(name, new ArraySegment<string?>(_values, 0, length));
+            _values = [];
             return column;
-        }
-
-        private IEnumerable<string?> Values(int length)
-        {
-            for (var row = 0; row < length; row++)
-            {
-                yield return IsMissing(row) ? null : _chunks[row >> ChunkShift][row & ChunkMask];
-            }
         }
     }
 

@@ -8,7 +8,7 @@ namespace Notebooks.ML.Data;
 public sealed class ColumnSummary
 {
     /// <summary>Distinct values are counted exactly up to this many; beyond it the count is a HyperLogLog estimate (±1%).</summary>
-    public const int ExactDistinctLimit = 100_000;
+    public const int ExactDistinctLimit = 10_000;
 
     private ColumnSummary(string name, string type, long missing, long distinct, bool distinctIsEstimate, object? min, object? max, double? mean)
     {
@@ -95,27 +95,38 @@ public sealed class ColumnSummary
         long count = 0;
         T? minValue = null;
         T? maxValue = null;
-        foreach (var value in Present(values))
+        foreach (var (buffer, bits) in values.GetReadOnlyDataBuffers().Zip(values.GetReadOnlyNullBitMapBuffers()))
         {
-            var x = number(value);
-            if (double.IsNaN(x))
+            var span = buffer.Span;
+            var validity = bits.Span;
+            for (var i = 0; i < span.Length; i++)
             {
-                continue;
-            }
+                if ((validity[i >> 3] & (1 << (i & 7))) == 0)
+                {
+                    continue;
+                }
 
-            distinct.Add(value);
-            sum += x;
-            count++;
-            if (x < min)
-            {
-                min = x;
-                minValue = value;
-            }
+                var value = span[i];
+                var x = number(value);
+                if (double.IsNaN(x))
+                {
+                    continue;
+                }
 
-            if (x > max)
-            {
-                max = x;
-                maxValue = value;
+                distinct.Add(value);
+                sum += x;
+                count++;
+                if (x < min)
+                {
+                    min = x;
+                    minValue = value;
+                }
+
+                if (x > max)
+                {
+                    max = x;
+                    maxValue = value;
+                }
             }
         }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using nietras.SeparatedValues;
 
 namespace Notebooks.ML.Data;
@@ -16,11 +17,11 @@ internal static partial class CsvLoader
         /// row offsets. Only a few batches are in flight at once, so memory stays a few megabytes above the columns.
         /// Errors are reported for the first bad row in file order, whichever thread met it.
         /// </summary>
-        private void ReadParallel(SepReader reader)
+        private void ReadParallel(SepReader reader, int? parallelism)
         {
             var columns = _names.Length;
             // This thread keeps one core busy with Sep; the others parse. A couple of spare batches keep both sides fed.
-            var workers = Math.Clamp(Environment.ProcessorCount - 1, 1, 8);
+            var workers = Math.Clamp((parallelism ?? Environment.ProcessorCount) - 1, 1, 8);
             using var slots = new SemaphoreSlim(workers + 2);
             var pool = new ConcurrentBag<Batch>();
             var tasks = new List<Task>();
@@ -31,13 +32,11 @@ internal static partial class CsvLoader
                 foreach (var row in reader)
                 {
                     var index = Rows++;
-                    if ((index & (ColumnBuilder.ChunkSize - 1)) == 0)
+                    if (index >= _capacity)
                     {
-                        // Only this thread allocates; workers write into chunks that exist before their batch starts.
-                        foreach (var builder in Builders)
-                        {
-                            builder?.Reserve(index + ColumnBuilder.ChunkSize);
-                        }
+                        // Growing moves the columns: only this thread does it, and only once no batch is being parsed.
+                        Task.WaitAll(tasks);
+                        Reserve(index + 1);
                     }
 
                     var raw = row.Span;
@@ -104,6 +103,7 @@ internal static partial class CsvLoader
                 }
             });
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Parse(Batch batch, ConcurrentBag<(int Row, Exception Error)> failures)
         {
             var columns = _names.Length;
@@ -149,6 +149,7 @@ internal static partial class CsvLoader
 
             private int _length;
 
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Add(SepReader.Row row, int index, bool[] parse)
             {
                 if (Count == 0)

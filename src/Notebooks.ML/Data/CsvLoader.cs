@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Analysis;
 using nietras.SeparatedValues;
 
@@ -13,17 +14,19 @@ internal static partial class CsvLoader
 {
     private const int InferenceRows = 2_000;
 
-    /// <summary>Loads delimited text; <paramref name="parallel"/> forces or forbids the multi-core path (tests), else the file's size decides.</summary>
+    /// <summary>Loads delimited text; <paramref name="parallel"/> forces or forbids the multi-core path (tests), else the options and the file's size decide.</summary>
     public static DataFrame Load(string path, LoadOptions options, bool? parallel = null)
     {
-        var useParallel = parallel ?? (Environment.ProcessorCount > 1 && new FileInfo(path).Length >= ParallelThreshold);
+        var useParallel = parallel ?? (options.Parallelism is not 1 && Environment.ProcessorCount > 1 && new FileInfo(path).Length >= ParallelThreshold);
         var readerOptions = ReaderOptions(path, options);
         var fileName = Path.GetFileName(path);
-        var (names, inferred) = ReadHeaderAndInfer(path, readerOptions, options);
+        var (names, inferred, charsPerRow) = ReadHeaderAndInfer(path, readerOptions, options);
+        var estimate = EstimateRows(path, charsPerRow);
         var overrides = TypeOverrides.Resolve(fileName, names, options.Types);
         var kinds = inferred.Select((k, i) => overrides[i] ?? k).ToArray();
 
-        var fill = new Fill(fileName, names, kinds, overrides, Enumerable.Repeat(true, names.Length).ToArray(), skipHeader: !options.NoHeader);
+        var fill = new Fill(fileName, names, kinds, overrides, Enumerable.Repeat(true, names.Length).ToArray(), skipHeader: !options.NoHeader, options.Parallelism);
+        fill.Reserve(estimate);
         using (var reader = Open(path, readerOptions))
         {
             fill.Read(reader, useParallel);
@@ -32,7 +35,8 @@ internal static partial class CsvLoader
         if (fill.Widened.Any(w => w))
         {
             // Read again, parsing only the columns whose guess broke, now with their final (widened) kinds.
-            var again = new Fill(fileName, names, fill.Kinds, overrides, fill.Widened, skipHeader: !options.NoHeader);
+            var again = new Fill(fileName, names, fill.Kinds, overrides, fill.Widened, skipHeader: !options.NoHeader, options.Parallelism);
+            again.Reserve(fill.Rows);
             using var reader = Open(path, readerOptions);
             again.Read(reader, useParallel);
             for (var c = 0; c < names.Length; c++)
@@ -82,7 +86,22 @@ internal static partial class CsvLoader
     }
 
     /// <summary>The column names and a type guess per column from the first <see cref="InferenceRows"/> rows.</summary>
-    private static (string[] Names, ColumnKind[] Kinds) ReadHeaderAndInfer(string path, SepReaderOptions readerOptions, LoadOptions options)
+    /// <summary>
+    /// How many rows the file holds, from its size and the first rows' length, plus a little, so that columns are
+    /// allocated once at (nearly) their final size. Compressed files start small and grow.
+    /// </summary>
+    private static int EstimateRows(string path, double charsPerRow)
+    {
+        if (SourceFile.IsGzip(path) || charsPerRow <= 0)
+        {
+            return 1 << 16;
+        }
+
+        var rows = (new FileInfo(path).Length / charsPerRow * 1.02) + 1024;
+        return (int)Math.Min(rows, Array.MaxLength / 16);
+    }
+
+    private static (string[] Names, ColumnKind[] Kinds, double CharsPerRow) ReadHeaderAndInfer(string path, SepReaderOptions readerOptions, LoadOptions options)
     {
         using var reader = Open(path, readerOptions);
         var fileName = Path.GetFileName(path);
@@ -103,19 +122,24 @@ internal static partial class CsvLoader
         var names = UniqueNames(cells);
         var guesses = new ColumnKind?[names.Length];
         var rows = 0;
+        long chars = 0;
         if (options.NoHeader)
         {
             Guess(first, guesses);
+            chars += first.Span.Length + 1;
             rows++;
         }
 
+        var sampled = rows;
         while (rows++ < InferenceRows && reader.MoveNext())
         {
             Guess(reader.Current, guesses);
+            chars += reader.Current.Span.Length + 1;
+            sampled++;
         }
 
         // A column with no value in the first rows starts as double: numbers fit, and text widens it later.
-        return (names, guesses.Select(g => g ?? ColumnKind.Double).ToArray());
+        return (names, guesses.Select(g => g ?? ColumnKind.Double).ToArray(), sampled == 0 ? 0 : (double)chars / sampled);
     }
 
     private static void Guess(SepReader.Row row, ColumnKind?[] guesses)
@@ -164,9 +188,11 @@ internal static partial class CsvLoader
         private readonly Lock _widening = new();
 
         private readonly bool _skipHeader;
+        private readonly int? _parallelism;
 
-        public Fill(string fileName, string[] names, ColumnKind[] kinds, ColumnKind?[] overrides, bool[] parse, bool skipHeader)
+        public Fill(string fileName, string[] names, ColumnKind[] kinds, ColumnKind?[] overrides, bool[] parse, bool skipHeader, int? parallelism)
         {
+            _parallelism = parallelism;
             _skipHeader = skipHeader;
             _fileName = fileName;
             _names = names;
@@ -180,6 +206,19 @@ internal static partial class CsvLoader
         /// <summary>One builder per parsed column (<see langword="null"/> for the columns this pass skips).</summary>
         public ColumnBuilder?[] Builders { get; }
 
+        private int _capacity;
+
+        /// <summary>Sizes every builder for <paramref name="rows"/> rows (grown by half again when that is not enough).</summary>
+        public void Reserve(int rows)
+        {
+            foreach (var builder in Builders)
+            {
+                builder?.Reserve(rows);
+            }
+
+            _capacity = Builders.FirstOrDefault(b => b is not null)?.Capacity ?? int.MaxValue;
+        }
+
         /// <summary>The kind each column needs: its guess, or the widest kind any later value required.</summary>
         public ColumnKind[] Kinds { get; }
 
@@ -188,6 +227,7 @@ internal static partial class CsvLoader
 
         public int Rows { get; private set; }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Read(SepReader reader, bool parallel)
         {
             if (_skipHeader && !reader.MoveNext())
@@ -197,7 +237,7 @@ internal static partial class CsvLoader
 
             if (parallel)
             {
-                ReadParallel(reader);
+                ReadParallel(reader, _parallelism);
                 return;
             }
 
@@ -205,12 +245,9 @@ internal static partial class CsvLoader
             foreach (var row in reader)
             {
                 var index = Rows++;
-                if ((index & (ColumnBuilder.ChunkSize - 1)) == 0)
+                if (index >= _capacity)
                 {
-                    foreach (var builder in Builders)
-                    {
-                        builder?.Reserve(index + ColumnBuilder.ChunkSize);
-                    }
+                    Reserve(index + 1);
                 }
 
                 var raw = row.Span;
@@ -234,6 +271,7 @@ internal static partial class CsvLoader
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Set(int c, int index, ReadOnlySpan<char> value, int line)
         {
             var builder = Builders[c]!;

@@ -101,12 +101,9 @@ internal static class DuckDbLoader
         while (reader.Read())
         {
             var row = rows++;
-            if ((row & (ColumnBuilder.ChunkSize - 1)) == 0)
+            foreach (var builder in builders)
             {
-                foreach (var builder in builders)
-                {
-                    builder.Reserve(row + ColumnBuilder.ChunkSize);
-                }
+                builder.Reserve(row + 1);
             }
 
             for (var c = 0; c < builders.Length; c++)

@@ -53,12 +53,9 @@ internal static class JsonLoader
         foreach (var (record, where) in Records(path, lines))
         {
             var row = rows++;
-            if ((row & (ColumnBuilder.ChunkSize - 1)) == 0)
+            foreach (var builder in builders)
             {
-                foreach (var builder in builders)
-                {
-                    builder.Reserve(row + ColumnBuilder.ChunkSize);
-                }
+                builder.Reserve(row + 1);
             }
 
             foreach (var property in record.EnumerateObject())

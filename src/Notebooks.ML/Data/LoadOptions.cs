@@ -45,4 +45,10 @@ public sealed class LoadOptions
 
     /// <summary>The seed of <see cref="Sample"/>: the same seed and data give the same rows (default 1).</summary>
     public int? Seed { get; init; }
+
+    /// <summary>
+    /// How many cores parse delimited text: <see langword="null"/> uses every core for files of 4 MB and more;
+    /// <c>1</c> parses on the calling thread only (which costs less CPU in all, for a machine that is busy anyway).
+    /// </summary>
+    public int? Parallelism { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Notebooks.ML.Data;
 
@@ -24,8 +25,15 @@ internal static class ValueParser
     };
 
     /// <summary>Empty, <c>NA</c>, <c>N/A</c>, <c>null</c>, <c>NaN</c> and <c>None</c> (any case) are missing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool IsMissing(ReadOnlySpan<char> value)
     {
+        // Most values are longer than any marker and start with a letter, digit or sign: decide those at once.
+        if (value.Length > 6 && value[0] > ' ' && value[^1] > ' ')
+        {
+            return false;
+        }
+
         value = value.Trim();
         return value.Length switch
         {
@@ -56,6 +64,7 @@ internal static class ValueParser
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryInt32(ReadOnlySpan<char> value, out int result)
     {
         // Fast path: an optional '-' and up to 9 ASCII digits cannot overflow; anything else goes to int.TryParse.
@@ -103,6 +112,7 @@ internal static class ValueParser
     /// IEEE division gives the correctly rounded result, the same double <see cref="double.Parse(string)"/> gives.
     /// Anything else (exponents, spaces, long mantissas) returns false and takes the general parser.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool TryDecimalFast(ReadOnlySpan<char> value, out double result)
     {
         result = 0;
