@@ -17,7 +17,7 @@ internal static partial class CsvLoader
     /// <summary>Loads delimited text; <paramref name="parallel"/> forces or forbids the multi-core path (tests), else the options and the file's size decide.</summary>
     public static DataFrame Load(string path, LoadOptions options, bool? parallel = null)
     {
-        var useParallel = parallel ?? (options.Parallelism is not 1 && Environment.ProcessorCount > 1 && new FileInfo(path).Length >= ParallelThreshold);
+        var useParallel = parallel ?? ((options.Parallelism ?? Environment.ProcessorCount) >= MinimumParallelCores && new FileInfo(path).Length >= ParallelThreshold);
         var readerOptions = ReaderOptions(path, options);
         var fileName = Path.GetFileName(path);
         var (names, inferred, charsPerRow) = ReadHeaderAndInfer(path, readerOptions, options);
@@ -53,6 +53,13 @@ internal static partial class CsvLoader
 
     /// <summary>Files at least this large are parsed on several cores; smaller ones are not worth the hand-offs.</summary>
     private const long ParallelThreshold = 4 << 20;
+
+    /// <summary>
+    /// One thread runs Sep and hands batches to the others, so two cores give one parser and a hand-off that cost
+    /// more than they saved on the shared 2-core machines this was measured on (bench/LoadBenchmark). With four or
+    /// more cores three parsers keep up with Sep; that could not be measured here.
+    /// </summary>
+    private const int MinimumParallelCores = 4;
 
     private static SepReaderOptions ReaderOptions(string path, LoadOptions options)
     {
