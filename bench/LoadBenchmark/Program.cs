@@ -44,7 +44,7 @@ foreach (var (path, rows, _) in files.Append((warmup, 2_000, false)))
 }
 
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {Runner.LoadAverage()}, .NET {Environment.Version}, {Runner.PythonVersion()}");
-Console.WriteLine($"each cell: best of {options.Runs} runs, each run a fresh process after a {2_000:N0}-row warm-up load; peak = the process's peak RSS (VmHWM / ru_maxrss), which includes the runtime itself");
+Console.WriteLine($"each cell: best of {options.Runs} runs, each run a fresh process warmed up by three {2_000:N0}-row loads (cold: none); seconds = wall time of the load alone; cpu s = CPU time of the process during it (all threads); peak = the process's peak RSS (VmHWM / ru_maxrss), runtime included");
 Console.WriteLine();
 
 var results = new List<Row>();
@@ -53,9 +53,11 @@ foreach (var (path, rows, loadCsv) in files)
     var megabytes = new FileInfo(path).Length / 1e6;
     var ours = Runner.Best(options.Runs, () => Runner.Dotnet("ours", path, warmup));
     var parallel = Runner.Best(options.Runs, () => Runner.Dotnet("ours-parallel", path, warmup));
+    var cold = Runner.Best(options.Runs, () => Runner.Dotnet("ours", path, "none"));
     var pandas = Runner.Best(options.Runs, () => Runner.Pandas(path, warmup));
+    // The same file for every reader, read from the page cache: none pays for the disk.
     var slow = loadCsv && !options.SkipLoadCsv ? Runner.Best(1, () => Runner.Dotnet("loadcsv", path, warmup)) : null;
-    results.Add(new Row(Path.GetFileName(path), rows, megabytes, ours, parallel, pandas, slow));
+    results.Add(new Row(Path.GetFileName(path), rows, megabytes, ours, parallel, cold, pandas, slow));
 }
 
 Table.Print(results);
@@ -80,14 +82,23 @@ internal sealed record Args(int Rows, int BigRows, int Runs, string Data, bool S
 /// <summary>One measurement: wall seconds of the load alone, peak RSS of the process, and what it loaded.</summary>
 internal sealed record Measurement(double Seconds, double CpuSeconds, long PeakBytes, long BaselineBytes, long Rows, int Columns, double CardSeconds, string Types);
 
-internal sealed record Row(string File, int Rows, double Megabytes, Measurement Ours, Measurement Parallel, Measurement Pandas, Measurement? LoadCsv);
+internal sealed record Row(string File, int Rows, double Megabytes, Measurement Ours, Measurement Parallel, Measurement Cold, Measurement Pandas, Measurement? LoadCsv);
 
 internal static class Child
 {
     public static int Run(string tool, string path, string warmup)
     {
-        // Warm the JIT and the type caches on a small file of the same shape, as a notebook's second load would be.
-        Load(tool, warmup);
+        // Warm up as a notebook session is after a few cells: a few small loads of the same shape, with pauses so
+        // that tiered compilation finishes. "none" measures a cold first load instead.
+        if (warmup != "none")
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                Load(tool, warmup);
+                Thread.Sleep(300);
+            }
+        }
+
         GC.Collect();
         var baseline = Memory.CurrentRss();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -155,7 +166,8 @@ internal static class Runner
         import json, resource, sys, time, gc
         import pandas as pd
         path, warmup = sys.argv[1], sys.argv[2]
-        pd.read_csv(warmup)
+        for _ in range(3):
+            pd.read_csv(warmup)
         gc.collect()
         def rss():
             for line in open('/proc/self/status'):
@@ -246,6 +258,7 @@ internal static class Table
             Line(row, "ours (DataLoader.Load)", row.Ours, row.Ours);
             Console.WriteLine($"{"",-20} {"",7} {"  + schema card",-24} {row.Ours.CardSeconds,8:F3}   (min/max/mean and distinct per column, computed when the card is shown)");
             Line(row, "ours, multi-core reader", row.Parallel, row.Ours);
+            Line(row, "ours, cold (first load)", row.Cold, row.Ours);
             Line(row, "pandas read_csv", row.Pandas, row.Ours);
             if (row.LoadCsv is { } slow)
             {
