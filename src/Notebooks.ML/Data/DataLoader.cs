@@ -28,18 +28,21 @@ public static class DataLoader
         // The fingerprint (SHA-256 of the stored bytes) is computed on another core while the file is parsed.
         var fingerprint = Task.Run(() => Fingerprint.OfFile(path));
         DataFrame frame;
-        if (options.Sql is not null)
+        try
         {
-            frame = DuckDbLoader.Query(path, format, options);
+            frame = options.Sql is not null
+                ? DuckDbLoader.Query(path, format, options)
+                : format switch
+                {
+                    "json" or "jsonl" => JsonLoader.Load(path, format == "jsonl", options),
+                    "parquet" => DuckDbLoader.Parquet(path, options),
+                    _ => CsvLoader.Load(path, options),
+                };
         }
-        else
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
-            frame = format switch
-            {
-                "json" or "jsonl" => JsonLoader.Load(path, format == "jsonl", options),
-                "parquet" => DuckDbLoader.Parquet(path, options),
-                _ => CsvLoader.Load(path, options),
-            };
+            // Damaged gzip data or a read error part-way through: the file's name and the reason, not a stack trace.
+            throw Errors.Fail($"Could not read '{Path.GetFileName(path)}' to its end: {e.Message}");
         }
 
         var sourceRows = frame.Rows.Count;

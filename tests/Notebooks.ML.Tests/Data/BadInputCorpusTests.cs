@@ -85,6 +85,27 @@ public sealed class BadInputCorpusTests : IDisposable
     }
 
     [Fact]
+    public void Gzip_data_damaged_after_a_good_start_names_the_file()
+    {
+        var good = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(good, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            gzip.Write(System.Text.Encoding.UTF8.GetBytes("a,b\n" + string.Concat(Enumerable.Range(0, 200_000).Select(i => $"{i},{i * 7 % 1000}\n"))));
+        }
+
+        var bytes = good.ToArray();
+        for (var i = bytes.Length / 2; i < bytes.Length - 8; i++)
+        {
+            bytes[i] = 0xFF;
+        }
+
+        var path = Path.Combine(_files.Folder, "damaged.csv.gz");
+        File.WriteAllBytes(path, bytes);
+
+        Assert.StartsWith("Could not read 'damaged.csv.gz' to its end: ", Fails(path), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_invalid_JSON_line_names_the_line_and_character()
     {
         Assert.Equal(
