@@ -206,9 +206,10 @@ internal abstract class ColumnBuilder
     }
 
     /// <summary>
-    /// A direct-mapped cache of recent strings, so that a categorical column holds one string per distinct value
-    /// instead of one per row. Lock-free: a slot is one reference, read and replaced atomically; a lost race only
-    /// costs an extra string.
+    /// A two-way cache of recent strings, so that a categorical column holds one string per distinct value instead
+    /// of one per row. Each value has two possible slots, so that two frequent values whose hashes collide do not
+    /// evict each other on every row. Lock-free: a slot is one reference, read and replaced atomically; a lost race
+    /// only costs an extra string.
     /// </summary>
     private sealed class StringCache
     {
@@ -223,15 +224,23 @@ internal abstract class ColumnBuilder
                 return value.ToString();
             }
 
-            var slot = string.GetHashCode(value) & (Slots - 1);
-            var existing = Volatile.Read(ref _slots[slot]);
-            if (existing is not null && value.SequenceEqual(existing))
+            var hash = string.GetHashCode(value);
+            var first = hash & (Slots - 1);
+            var second = (hash >>> 13) & (Slots - 1);
+            var a = Volatile.Read(ref _slots[first]);
+            if (a is not null && value.SequenceEqual(a))
             {
-                return existing;
+                return a;
+            }
+
+            var b = Volatile.Read(ref _slots[second]);
+            if (b is not null && value.SequenceEqual(b))
+            {
+                return b;
             }
 
             var text = value.ToString();
-            Volatile.Write(ref _slots[slot], text);
+            Volatile.Write(ref _slots[a is null || b is not null ? first : second], text);
             return text;
         }
     }
