@@ -22,6 +22,7 @@ public static class NotebooksMLExtension
     public static IReadOnlyList<(string Name, string Usage)> Magics { get; } =
     [
         ("#!load", LoadMagic.Usage),
+        ("#!profile", ProfileMagic.Usage),
         ("#!plot", PlotMagic.Usage),
         ("#!train", TrainMagic.Usage),
         ("#!seed", SeedMagic.Usage),
@@ -44,6 +45,7 @@ public static class NotebooksMLExtension
         RegisterChartFormatter(root);
         RegisterFormatters();
         LoadMagic.Register(root);
+        ProfileMagic.Register(root);
         PlotMagic.Register(root);
         TrainMagic.Register(root);
         SeedMagic.Register(root);

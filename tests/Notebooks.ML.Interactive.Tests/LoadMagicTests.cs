@@ -1,4 +1,9 @@
+using System.IO.Compression;
+using System.Text;
+using DuckDB.NET.Data;
 using Microsoft.Data.Analysis;
+using Notebooks.ML.Data;
+using Notebooks.Tests;
 
 namespace Notebooks.ML.Interactive.Tests;
 
@@ -6,8 +11,22 @@ namespace Notebooks.ML.Interactive.Tests;
 public sealed class LoadMagicTests : IDisposable
 {
     private readonly KernelHarness _kernel = new();
+    private readonly string _folder = Directory.CreateTempSubdirectory("nbml-load-magic-").FullName;
 
-    public void Dispose() => _kernel.Dispose();
+    public void Dispose()
+    {
+        _kernel.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_folder, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private string Corpus(string name) => Repo.Path_("tests", "Notebooks.ML.Tests", "Data", "Corpus", name);
 
     [Fact]
     public async Task Load_creates_a_DataFrame_variable_named_after_the_file_and_shows_its_schema()
@@ -39,7 +58,7 @@ public sealed class LoadMagicTests : IDisposable
 
         var message = (await _kernel.SubmitAsync("#!load data/iris.csv --as df --types Species:int")).ShouldFail();
 
-        Assert.Contains("'setosa' is not a valid Int32", message, StringComparison.Ordinal);
+        Assert.Contains("'setosa' is not a valid int", message, StringComparison.Ordinal);
         Assert.Contains("line 2", message, StringComparison.OrdinalIgnoreCase);
         Assert.Same(before, _kernel.Variable<DataFrame>("df"));
     }
@@ -71,9 +90,142 @@ public sealed class LoadMagicTests : IDisposable
     public async Task Load_shows_help_with_every_option()
     {
         var help = (await _kernel.SubmitAsync("#!load -h")).ShouldSucceed().Html;
-        foreach (var option in new[] { "--as", "--format", "--separator", "--no-header", "--types" })
+        foreach (var option in new[] { "--as", "--format", "--separator", "--no-header", "--types", "--sql", "--derive", "--where", "--sample", "--seed" })
         {
             Assert.Contains(option, help, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task Help_says_how_an_expression_names_a_column_that_is_not_an_identifier()
+    {
+        var help = (await _kernel.SubmitAsync("#!load -h")).ShouldSucceed().Html;
+        Assert.Contains("first name → first_name", help, StringComparison.Ordinal);
+        Assert.Contains("od280/od315_of_diluted_wines → od280_od315_of_diluted_wines", help, StringComparison.Ordinal);
+        Assert.Contains("row[&quot;exact name&quot;]", help, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_format_loads_in_the_kernel_with_its_rows_columns_and_types()
+    {
+        var tsv = Write("t.tsv", "a\tb\n1\tx\n2\ty\n");
+        var json = Write("j.json", "[{\"a\": 1, \"b\": \"x\"}, {\"a\": 2, \"b\": \"y\"}]");
+        var jsonl = Write("j.jsonl", "{\"a\": 1, \"b\": \"x\"}\n{\"a\": 2, \"b\": \"y\"}\n");
+        var gz = Path.Combine(_folder, "g.csv.gz");
+        using (var gzip = new GZipStream(File.Create(gz), CompressionLevel.Fastest))
+        {
+            gzip.Write(Encoding.UTF8.GetBytes("a,b\n1,x\n2,y\n"));
+        }
+
+        var parquet = Path.Combine(_folder, "p.parquet");
+        using (var connection = new DuckDBConnection("DataSource=:memory:"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"COPY (SELECT * FROM (VALUES (1, 'x'), (2, 'y')) t(a, b)) TO '{parquet}' (FORMAT parquet)";
+            command.ExecuteNonQuery();
+        }
+
+        foreach (var (path, format) in new[] { (tsv, "tsv"), (json, "json"), (jsonl, "jsonl"), (gz, "csv"), (parquet, "parquet") })
+        {
+            var html = (await _kernel.SubmitAsync($"#!load {path} --as frame")).ShouldSucceed().Html;
+            var frame = _kernel.Variable<DataFrame>("frame")!;
+            Assert.Equal(2, frame.Rows.Count);
+            Assert.Equal(["a", "b"], frame.Columns.Select(c => c.Name));
+            Assert.IsType<Int32DataFrameColumn>(frame.Columns["a"]);
+            Assert.Equal("y", frame.Columns["b"][1]);
+            Assert.Contains($"2 rows × 2 columns · {format}", html, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Sql_runs_over_the_file_with_quotes_inside_the_query()
+    {
+        (await _kernel.SubmitAsync("#!load data/iris.csv --sql \"SELECT Species, count(*) AS n, avg(\\\"Petal.Length\\\") AS petal FROM data GROUP BY Species ORDER BY Species\" --as bySpecies")).ShouldSucceed();
+
+        var frame = _kernel.Variable<DataFrame>("bySpecies")!;
+        Assert.Equal(3, frame.Rows.Count);
+        Assert.Equal(["Species", "n", "petal"], frame.Columns.Select(c => c.Name));
+    }
+
+    [Fact]
+    public async Task Repeated_derive_and_a_where_run_in_order()
+    {
+        var result = (await _kernel.SubmitAsync("#!load data/diamonds.csv --derive \"ppc = price / carat\" --derive \"big = carat > 2\" --where \"cut == \\\"Ideal\\\" && big && ppc > 5000\" --as ideal")).ShouldSucceed();
+
+        var frame = _kernel.Variable<DataFrame>("ideal")!;
+        Assert.Contains("ppc", frame.Columns.Select(c => c.Name));
+        Assert.Contains("big", frame.Columns.Select(c => c.Name));
+        Assert.InRange(frame.Rows.Count, 1, 2000);
+        Assert.All(Enumerable.Range(0, (int)frame.Rows.Count), i =>
+        {
+            Assert.Equal("Ideal", frame.Columns["cut"][i]);
+            Assert.True((double)frame.Columns["carat"][i]! > 2);
+        });
+        Assert.Contains("--derive ppc = price / carat (double)", result.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_column_that_is_not_an_identifier_is_filtered_by_its_underscored_name()
+    {
+        (await _kernel.SubmitAsync("#!load data/wine.csv --where \"od280_od315_of_diluted_wines > 3\" --as wine")).ShouldSucceed();
+        var frame = _kernel.Variable<DataFrame>("wine")!;
+        Assert.InRange(frame.Rows.Count, 1, 177);
+    }
+
+    [Fact]
+    public async Task Sample_takes_its_seed_from_seed_magic_unless_given()
+    {
+        (await _kernel.SubmitAsync("#!seed 5")).ShouldSucceed();
+        (await _kernel.SubmitAsync("#!load data/diamonds.csv --sample 100 --as a")).ShouldSucceed();
+        (await _kernel.SubmitAsync("#!load data/diamonds.csv --sample 100 --seed 5 --as b")).ShouldSucceed();
+        (await _kernel.SubmitAsync("#!load data/diamonds.csv --sample 100 --seed 6 --as c")).ShouldSucceed();
+
+        var a = Fingerprint.OfFrame(_kernel.Variable<DataFrame>("a")!);
+        Assert.Equal(100, _kernel.Variable<DataFrame>("a")!.Rows.Count);
+        Assert.Equal(a, Fingerprint.OfFrame(_kernel.Variable<DataFrame>("b")!));
+        Assert.NotEqual(a, Fingerprint.OfFrame(_kernel.Variable<DataFrame>("c")!));
+    }
+
+    public static TheoryData<string, string> BadInputs => new()
+    {
+        { "empty.csv", "is empty (0 bytes)" },
+        { "ragged.csv", "Line 3 of 'ragged.csv' has 2 fields, but the header has 3" },
+        { "unclosed_quote.csv", "Line 3, character 3 of 'unclosed_quote.csv': a quoted field (column 'name') is opened but never closed" },
+        { "invalid_line.jsonl", "Line 3, character 15 of 'invalid_line.jsonl' is not valid JSON" },
+        { "invalid.json", "Line 2, character 9 of 'invalid.json' is not valid JSON" },
+        { "broken.parquet", "Could not read 'broken.parquet' as Parquet" },
+        { "nope.csv", "Could not find the file" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadInputs))]
+    public async Task Bad_input_fails_with_a_message_keeps_the_variable_and_the_kernel(string file, string expected)
+    {
+        (await _kernel.SubmitAsync("#!load data/iris.csv --as df")).ShouldSucceed();
+        var before = _kernel.Variable<DataFrame>("df");
+
+        var message = (await _kernel.SubmitAsync($"#!load {Corpus(file)} --as df")).ShouldFail();
+
+        Assert.Contains(expected, message, StringComparison.Ordinal);
+        Assert.Same(before, _kernel.Variable<DataFrame>("df"));
+        (await _kernel.SubmitAsync("var two = 1 + 1;")).ShouldSucceed();
+    }
+
+    [Fact]
+    public async Task Binary_garbage_and_a_where_that_does_not_compile_fail_cleanly()
+    {
+        var garbage = Path.Combine(_folder, "garbage.csv");
+        File.WriteAllBytes(garbage, [0x50, 0x4B, 0x03, 0x04, 0, 0, 1, 2, 3]);
+        (await _kernel.SubmitAsync("#!load data/iris.csv --as df")).ShouldSucceed();
+        var before = _kernel.Variable<DataFrame>("df");
+
+        Assert.Contains("is not a text file", (await _kernel.SubmitAsync($"#!load {garbage} --as df")).ShouldFail(), StringComparison.Ordinal);
+        var compile = (await _kernel.SubmitAsync("#!load data/iris.csv --as df --where \"Sepal_Length >\"")).ShouldFail();
+
+        Assert.Contains("does not compile", compile, StringComparison.Ordinal);
+        Assert.Contains("    ^", compile, StringComparison.Ordinal);
+        Assert.Same(before, _kernel.Variable<DataFrame>("df"));
+        (await _kernel.SubmitAsync("df.Rows.Count")).ShouldSucceed();
     }
 }

@@ -27,31 +27,62 @@ public sealed class LoadData : MagicCommand
 
     /// <summary>Type overrides, <c>COL:TYPE,…</c>.</summary>
     public string? Types { get; set; }
+
+    /// <summary>A SQL query over the file (table <c>data</c>).</summary>
+    public string? Sql { get; set; }
+
+    /// <summary>A C# predicate that keeps rows.</summary>
+    public string? Where { get; set; }
+
+    /// <summary>One <c>NAME = C# expression</c> (repeatable; all values are read from the magic's text).</summary>
+    public string? Derive { get; set; }
+
+    /// <summary>How many rows to sample.</summary>
+    public string? Sample { get; set; }
+
+    /// <summary>The sampling seed.</summary>
+    public string? Seed { get; set; }
 }
 
 /// <summary><c>#!load</c>: a data file into a DataFrame variable, with a schema card.</summary>
 internal static class LoadMagic
 {
-    public const string Usage = "#!load PATH [--as NAME] [--format csv|tsv] [--separator CHAR] [--no-header] [--types COL:TYPE,...]";
+    public const string Usage = "#!load PATH [--as NAME] [--format csv|tsv|json|jsonl|parquet] [--separator CHAR] [--no-header] [--types COL:TYPE,...] [--sql QUERY] [--derive \"NAME = EXPR\"]... [--where PREDICATE] [--sample N] [--seed N]";
 
     public static void Register(Kernel kernel)
     {
         var directive = new KernelActionDirective("#!load")
         {
-            Description = "Loads a data file (CSV, TSV, optionally .gz) into a DataFrame variable in the C# kernel, and shows its shape, schema, first rows and fingerprint.",
+            Description = "Loads a data file (CSV, TSV, JSON, JSON lines, Parquet; .gz text too) into a DataFrame variable in the C# kernel, and shows its shape, schema, first rows and fingerprint. " +
+                "In --derive and --where, a column is a C# variable named like the column with every character that cannot be in a C# name replaced by _ " +
+                "(first name → first_name, od280/od315_of_diluted_wines → od280_od315_of_diluted_wines, 2nd → _2nd, class → @class); row[\"exact name\"] reads any column as an object. " +
+                "Missing numbers are double.NaN (double columns) or null (int, long, bool, datetime columns that have missing values); missing text is null.",
             Parameters =
             [
                 new("--path", "The data file to load (relative to the notebook's folder).") { AllowImplicitName = true, TypeHint = "file" },
                 new("--as", "The variable to create (default: the file's name made an identifier, e.g. iris.csv → iris)."),
-                new("--format", "The file format when the extension does not say: csv or tsv."),
+                new KernelDirectiveParameter("--format", "The file format when the extension does not say: csv, tsv, json (an array of objects), jsonl (one object per line) or parquet.").AddCompletions(() => DataLoader.Formats),
                 new("--separator", "The field separator: a character, or tab; detected from the header when omitted."),
                 new("--no-header", "The first line is data; columns are named Column1, Column2, …") { Flag = true },
                 new("--types", "Column types that override inference: COL:TYPE,… with TYPE one of int, long, double, bool, datetime, string."),
+                new("--sql", "A SQL query over the file, run by DuckDB; the file is the table data (and its name, e.g. iris): \"SELECT Species, avg(\\\"Petal.Length\\\") FROM data GROUP BY Species\"."),
+                new("--derive", "A new column, \"NAME = C# expression\", e.g. \"ratio = price / carat\"; repeat for more (each may use the ones before).") { MaxOccurrences = 50 },
+                new("--where", "A C# condition that keeps rows, e.g. \"price > 1000 && cut == \\\"Ideal\\\"\" (runs after --derive)."),
+                new("--sample", "Keep N rows drawn at random (after --where), in file order."),
+                new("--seed", "The seed for --sample (default: #!seed, else 1): the same seed gives the same rows."),
             ],
         };
 
         Magic.Add<LoadData>(kernel, directive, Usage,
-            ["#!load data/iris.csv", "#!load data/penguins.csv --as penguins --types year:string", "#!load measurements.txt --separator ; --no-header"],
+            [
+                "#!load data/iris.csv",
+                "#!load data/penguins.csv --as penguins --types year:string",
+                "#!load measurements.txt --separator ; --no-header",
+                "#!load data/diamonds.csv --derive \"price_per_carat = price / carat\" --where \"cut == \\\"Ideal\\\" && price_per_carat > 5000\"",
+                "#!load data/wine.csv --where \"od280_od315_of_diluted_wines > 3\" --sample 50 --seed 7",
+                "#!load data/iris.csv --sql \"SELECT Species, avg(\\\"Petal.Length\\\") AS petal FROM data GROUP BY Species\" --as bySpecies",
+                "#!load events.parquet",
+            ],
             HandleAsync);
     }
 
@@ -70,6 +101,11 @@ internal static class LoadMagic
             Separator = Separator(command.Separator),
             NoHeader = command.NoHeader,
             Types = TypeOverrides(command.Types),
+            Sql = Quoted(command, "--sql", command.Sql),
+            Where = Quoted(command, "--where", command.Where),
+            Derive = DirectiveText.Values(command, "--derive", command.Derive),
+            Sample = Options.Int("--sample", command.Sample, null),
+            Seed = session.Seed(command.Seed),
         };
 
         // Loading runs off the kernel's thread; the variable is only set once the whole file has loaded, so a
@@ -77,6 +113,23 @@ internal static class LoadMagic
         var loaded = await Task.Run(() => DataLoader.Load(command.Path, options), context.CancellationToken).ConfigureAwait(false);
         await session.SetAsync<DataFrame>(name, loaded.Data).ConfigureAwait(false);
         context.Display(new HtmlString(Cards.Loaded(loaded, name)), "text/html");
+    }
+
+    /// <summary>
+    /// The value of an option that holds code: the kernel's binder keeps <c>\"</c> escapes inside a quoted value, so
+    /// it is read from the magic's text as a JSON string, as <c>--derive</c> is (<c>"cut == \"Ideal\""</c> →
+    /// <c>cut == "Ideal"</c>). A value given as <c>@csharp:name</c> is taken as the kernel bound it.
+    /// </summary>
+    private static string? Quoted(LoadData command, string option, string? bound)
+    {
+        if (bound is null)
+        {
+            return null;
+        }
+
+        var values = DirectiveText.Values(command, option, bound);
+        var typed = values.Count > 0 ? values[^1] : bound;
+        return typed.StartsWith('@') ? bound : typed;
     }
 
     private static char? Separator(string? value) => value switch

@@ -1,134 +1,247 @@
+using System.Globalization;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Data.Analysis;
 
 namespace Notebooks.ML.Data;
 
 /// <summary>
-/// Collects the parsed values of one column into a typed buffer and a validity bitmap, then hands them to a
-/// <see cref="DataFrameColumn"/> without another copy of the text.
+/// Collects the parsed values of one column by row index, then hands them to a <see cref="DataFrameColumn"/>.
+/// Numbers, booleans and dates are written straight into the byte buffer and validity bitmap that the DataFrame
+/// column then keeps, so building the column copies nothing. Rows are set by index so that several threads can
+/// fill different rows at once: only <see cref="Reserve"/> reallocates (one thread, while no other is writing), and
+/// threads that own different multiples of 8 rows never share a byte of the validity bitmap.
 /// </summary>
 internal abstract class ColumnBuilder
 {
     public abstract ColumnKind Kind { get; }
 
-    public int Count { get; protected set; }
+    /// <summary>How many rows can be set without <see cref="Reserve"/>.</summary>
+    public int Capacity { get; private set; }
 
-    public int NullCount { get; protected set; }
-
-    /// <summary>Appends a present value; false when it does not parse as <see cref="Kind"/> (nothing is appended then).</summary>
-    public abstract bool TryAppend(ReadOnlySpan<char> value);
-
-    public abstract void AppendMissing();
-
-    public abstract DataFrameColumn Build(string name);
-
-    public static ColumnBuilder Create(ColumnKind kind, int capacity) => kind switch
+    /// <summary>Makes rows <c>[0, rows)</c> settable; grows by half again when it must, to keep copies rare.</summary>
+    public void Reserve(int rows)
     {
-        ColumnKind.Boolean => new Primitive<bool>(kind, capacity, ValueParser.TryBoolean, (n, b, v, c, nc) => new BooleanDataFrameColumn(n, b, v, c, nc)),
-        ColumnKind.Int32 => new Primitive<int>(kind, capacity, ValueParser.TryInt32, (n, b, v, c, nc) => new Int32DataFrameColumn(n, b, v, c, nc)),
-        ColumnKind.Int64 => new Primitive<long>(kind, capacity, ValueParser.TryInt64, (n, b, v, c, nc) => new Int64DataFrameColumn(n, b, v, c, nc)),
-        ColumnKind.Double => new Primitive<double>(kind, capacity, ValueParser.TryDouble, (n, b, v, c, nc) => new DoubleDataFrameColumn(n, b, v, c, nc)),
-        ColumnKind.DateTime => new Primitive<DateTime>(kind, capacity, ValueParser.TryDateTime, (n, b, v, c, nc) => new DateTimeDataFrameColumn(n, b, v, c, nc)),
-        _ => new Text(capacity),
+        if (rows <= Capacity)
+        {
+            return;
+        }
+
+        var capacity = (int)Math.Min(Array.MaxLength - 64, Math.Max(rows, Capacity + (Capacity / 2L)));
+        capacity = (capacity + 63) & ~63;
+        Resize(capacity);
+        Capacity = capacity;
+    }
+
+    protected abstract void Resize(int capacity);
+
+    /// <summary>Stores a present value; false when it does not parse as <see cref="Kind"/> (the row is left unset then).</summary>
+    public abstract bool TrySet(int row, ReadOnlySpan<char> value);
+
+    /// <summary>Stores a value read by a typed reader (a database, a C# expression); it must convert to <see cref="Kind"/>.</summary>
+    public abstract void SetObject(int row, object value);
+
+    public abstract void SetMissing(int row);
+
+    /// <summary>The finished column of the first <paramref name="length"/> rows; the builder is empty afterwards.</summary>
+    public abstract DataFrameColumn Build(string name, int length);
+
+    public static ColumnBuilder Create(ColumnKind kind) => kind switch
+    {
+        ColumnKind.Boolean => new Primitive<bool, BooleanParser>(kind),
+        ColumnKind.Int32 => new Primitive<int, Int32Parser>(kind),
+        ColumnKind.Int64 => new Primitive<long, Int64Parser>(kind),
+        ColumnKind.Double => new Primitive<double, DoubleParser>(kind),
+        ColumnKind.DateTime => new Primitive<DateTime, DateTimeParser>(kind),
+        _ => new Text(),
     };
 
-    internal delegate bool Parse<T>(ReadOnlySpan<char> value, out T result);
-
-    private sealed class Primitive<T>(
-        ColumnKind kind,
-        int capacity,
-        Parse<T> parse,
-        Func<string, ReadOnlyMemory<byte>, ReadOnlyMemory<byte>, int, int, DataFrameColumn> create) : ColumnBuilder
-        where T : unmanaged
+    internal interface IParser<T>
     {
-        private T[] _values = new T[Math.Max(16, capacity)];
-        private byte[] _validity = new byte[(Math.Max(16, capacity) + 7) / 8];
+        static abstract bool TryParse(ReadOnlySpan<char> value, out T result);
+
+        static abstract T Convert(object value);
+    }
+
+    internal readonly struct BooleanParser : IParser<bool>
+    {
+        public static bool TryParse(ReadOnlySpan<char> value, out bool result) => ValueParser.TryBoolean(value, out result);
+
+        public static bool Convert(object value) => System.Convert.ToBoolean(value, CultureInfo.InvariantCulture);
+    }
+
+    internal readonly struct Int32Parser : IParser<int>
+    {
+        public static bool TryParse(ReadOnlySpan<char> value, out int result) => ValueParser.TryInt32(value, out result);
+
+        public static int Convert(object value) => System.Convert.ToInt32(value, CultureInfo.InvariantCulture);
+    }
+
+    internal readonly struct Int64Parser : IParser<long>
+    {
+        public static bool TryParse(ReadOnlySpan<char> value, out long result) => ValueParser.TryInt64(value, out result);
+
+        public static long Convert(object value) => System.Convert.ToInt64(value, CultureInfo.InvariantCulture);
+    }
+
+    internal readonly struct DoubleParser : IParser<double>
+    {
+        public static bool TryParse(ReadOnlySpan<char> value, out double result) => ValueParser.TryDouble(value, out result);
+
+        public static double Convert(object value) => value switch
+        {
+            BigInteger big => (double)big,
+            _ => System.Convert.ToDouble(value, CultureInfo.InvariantCulture),
+        };
+    }
+
+    internal readonly struct DateTimeParser : IParser<DateTime>
+    {
+        public static bool TryParse(ReadOnlySpan<char> value, out DateTime result) => ValueParser.TryDateTime(value, out result);
+
+        public static DateTime Convert(object value) => value switch
+        {
+            DateOnly date => date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
+            DateTimeOffset offset => offset.UtcDateTime,
+            _ => System.Convert.ToDateTime(value, CultureInfo.InvariantCulture),
+        };
+    }
+
+    private sealed class Primitive<T, TParser>(ColumnKind kind) : ColumnBuilder
+        where T : unmanaged
+        where TParser : struct, IParser<T>
+    {
+        // The DataFrame's own layout: values as raw bytes, and one validity bit per row (1 = present).
+        private byte[] _bytes = [];
+        private byte[] _validity = [];
 
         public override ColumnKind Kind => kind;
 
-        public override bool TryAppend(ReadOnlySpan<char> value)
+        protected override void Resize(int capacity)
         {
-            if (!parse(value, out var parsed))
+            var old = _validity.Length;
+            Array.Resize(ref _bytes, capacity * Unsafe.SizeOf<T>());
+            Array.Resize(ref _validity, capacity / 8);
+            _validity.AsSpan(old).Fill(0xFF);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public override bool TrySet(int row, ReadOnlySpan<char> value)
+        {
+            if (!TParser.TryParse(value, out var parsed))
             {
                 return false;
             }
 
-            EnsureCapacity();
-            _values[Count] = parsed;
-            _validity[Count >> 3] |= (byte)(1 << (Count & 7));
-            Count++;
+            Values[row] = parsed;
             return true;
         }
 
-        public override void AppendMissing()
+        public override void SetObject(int row, object value) => Values[row] = TParser.Convert(value);
+
+        public override void SetMissing(int row) => _validity[row >> 3] &= (byte)~(1 << (row & 7));
+
+        private Span<T> Values => MemoryMarshal.Cast<byte, T>(_bytes.AsSpan());
+
+        public override DataFrameColumn Build(string name, int length)
         {
-            EnsureCapacity();
-            Count++;
-            NullCount++;
+            Reserve(length);
+            var bytes = new ReadOnlyMemory<byte>(_bytes, 0, length * Unsafe.SizeOf<T>());
+            var validity = new ReadOnlyMemory<byte>(_validity, 0, (length + 7) / 8);
+            var nulls = CountMissing(validity.Span, length);
+            _bytes = [];
+            _validity = [];
+            return kind switch
+            {
+                ColumnKind.Boolean => new BooleanDataFrameColumn(name, bytes, validity, length, nulls),
+                ColumnKind.Int32 => new Int32DataFrameColumn(name, bytes, validity, length, nulls),
+                ColumnKind.Int64 => new Int64DataFrameColumn(name, bytes, validity, length, nulls),
+                ColumnKind.Double => new DoubleDataFrameColumn(name, bytes, validity, length, nulls),
+                _ => new DateTimeDataFrameColumn(name, bytes, validity, length, nulls),
+            };
         }
 
-        private void EnsureCapacity()
+        private static int CountMissing(ReadOnlySpan<byte> validity, int length)
         {
-            if (Count < _values.Length)
+            var present = 0;
+            for (var i = 0; i < validity.Length; i++)
             {
-                return;
+                var bits = validity[i];
+                var rows = Math.Min(8, length - (i * 8));
+                present += BitOperations.PopCount((uint)(rows == 8 ? bits : bits & ((1 << rows) - 1)));
             }
 
-            var size = checked(_values.Length * 2);
-            Array.Resize(ref _values, size);
-            Array.Resize(ref _validity, (size + 7) / 8);
-        }
-
-        public override DataFrameColumn Build(string name)
-        {
-            var bytes = MemoryMarshal.AsBytes(_values.AsSpan(0, Count)).ToArray();
-            var validity = _validity.AsSpan(0, (Count + 7) / 8).ToArray();
-            _values = [];
-            _validity = [];
-            return create(name, bytes, validity, Count, NullCount);
+            return length - present;
         }
     }
 
-    private sealed class Text(int capacity) : ColumnBuilder
+    private sealed class Text : ColumnBuilder
     {
-        private readonly List<string?> _values = new(capacity);
-        // Categorical text repeats; sharing one string per distinct value keeps memory near the distinct count.
-        private readonly Dictionary<string, string> _pool = new(StringComparer.Ordinal);
+        private string?[] _values = [];
+        private readonly StringCache _cache = new();
 
         public override ColumnKind Kind => ColumnKind.String;
 
-        public override bool TryAppend(ReadOnlySpan<char> value)
+        protected override void Resize(int capacity) => Array.Resize(ref _values, capacity);
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public override bool TrySet(int row, ReadOnlySpan<char> value)
         {
-            _values.Add(Intern(value));
-            Count++;
+            _values[row] = _cache.Get(value);
             return true;
         }
 
-        private string Intern(ReadOnlySpan<char> value)
+        public override void SetObject(int row, object value) => _values[row] = ValueParser.Format(value);
+
+        public override void SetMissing(int row) => _values[row] = null;
+
+        public override DataFrameColumn Build(string name, int length)
         {
-            if (_pool.Count > 100_000)
+            Reserve(length);
+            var column = new StringDataFrameColumn(name, new ArraySegment<string?>(_values, 0, length));
+            _values = [];
+            return column;
+        }
+    }
+
+    /// <summary>
+    /// A two-way cache of recent strings, so that a categorical column holds one string per distinct value instead
+    /// of one per row. Each value has two possible slots, so that two frequent values whose hashes collide do not
+    /// evict each other on every row. Lock-free: a slot is one reference, read and replaced atomically; a lost race
+    /// only costs an extra string.
+    /// </summary>
+    private sealed class StringCache
+    {
+        private const int Slots = 1 << 13;
+        private const int MaxLength = 64;
+        private readonly string?[] _slots = new string?[Slots];
+
+        public string Get(ReadOnlySpan<char> value)
+        {
+            if (value.Length > MaxLength)
             {
                 return value.ToString();
             }
 
-            var lookup = _pool.GetAlternateLookup<ReadOnlySpan<char>>();
-            if (lookup.TryGetValue(value, out var existing))
+            var hash = string.GetHashCode(value);
+            var first = hash & (Slots - 1);
+            var second = (hash >>> 13) & (Slots - 1);
+            var a = Volatile.Read(ref _slots[first]);
+            if (a is not null && value.SequenceEqual(a))
             {
-                return existing;
+                return a;
+            }
+
+            var b = Volatile.Read(ref _slots[second]);
+            if (b is not null && value.SequenceEqual(b))
+            {
+                return b;
             }
 
             var text = value.ToString();
-            _pool[text] = text;
+            Volatile.Write(ref _slots[a is null || b is not null ? first : second], text);
             return text;
         }
-
-        public override void AppendMissing()
-        {
-            _values.Add(null);
-            Count++;
-            NullCount++;
-        }
-
-        public override DataFrameColumn Build(string name) => new StringDataFrameColumn(name, _values);
     }
 }

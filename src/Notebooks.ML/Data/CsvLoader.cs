@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Analysis;
 using nietras.SeparatedValues;
 
@@ -5,41 +6,70 @@ namespace Notebooks.ML.Data;
 
 /// <summary>
 /// Reads delimited text with Sep straight into typed columns. Types are guessed from the first rows; a value later
-/// in the file that breaks a guess widens that column (int → long → double → string) and the file is read again, so
-/// nothing is ever silently corrupted and the text is never held in memory twice.
+/// in the file that breaks a guess widens that column (int → long → double → string), the rest of the file is only
+/// scanned for that column, and only the widened columns are read again, so nothing is ever silently corrupted and
+/// the text is never held in memory: Sep streams it, and the columns hold parsed values.
 /// </summary>
-internal static class CsvLoader
+internal static partial class CsvLoader
 {
     private const int InferenceRows = 2_000;
 
-    public static DataFrame Load(string path, LoadOptions options)
+    /// <summary>Loads delimited text; <paramref name="parallel"/> forces or forbids the multi-core path (tests), else the options and the file's size decide.</summary>
+    public static DataFrame Load(string path, LoadOptions options, bool? parallel = null)
     {
+        var useParallel = parallel ?? ((options.Parallelism ?? Environment.ProcessorCount) >= MinimumParallelCores && new FileInfo(path).Length >= ParallelThreshold);
         var readerOptions = ReaderOptions(path, options);
-        var names = ReadColumnNames(path, readerOptions, options);
-        var overrides = ResolveTypeOverrides(path, names, options.Types);
-        var kinds = InferKinds(path, readerOptions, names.Length, overrides);
+        var fileName = Path.GetFileName(path);
+        var (names, inferred, charsPerRow) = ReadHeaderAndInfer(path, readerOptions, options);
+        var estimate = EstimateRows(path, charsPerRow);
+        var overrides = TypeOverrides.Resolve(fileName, names, options.Types);
+        var kinds = inferred.Select((k, i) => overrides[i] ?? k).ToArray();
 
-        while (true)
+        var fill = new Fill(fileName, names, kinds, overrides, Enumerable.Repeat(true, names.Length).ToArray(), skipHeader: !options.NoHeader, options.Parallelism);
+        fill.Reserve(estimate);
+        using (var reader = Open(path, readerOptions))
         {
-            var builders = kinds.Select(k => ColumnBuilder.Create(k, 1024)).ToArray();
-            var widened = Fill(path, readerOptions, names, builders, overrides);
-            if (widened is null)
-            {
-                return new DataFrame(builders.Select((b, i) => b.Build(names[i])));
-            }
-
-            kinds = widened;
+            fill.Read(reader, useParallel);
         }
+
+        if (fill.Widened.Any(w => w))
+        {
+            // Read again, parsing only the columns whose guess broke, now with their final (widened) kinds.
+            var again = new Fill(fileName, names, fill.Kinds, overrides, fill.Widened, skipHeader: !options.NoHeader, options.Parallelism);
+            again.Reserve(fill.Rows);
+            using var reader = Open(path, readerOptions);
+            again.Read(reader, useParallel);
+            for (var c = 0; c < names.Length; c++)
+            {
+                if (fill.Widened[c])
+                {
+                    fill.Builders[c] = again.Builders[c]!;
+                }
+            }
+        }
+
+        return new DataFrame(fill.Builders.Select((b, i) => b!.Build(names[i], fill.Rows)));
     }
+
+    /// <summary>Files at least this large are parsed on several cores; smaller ones are not worth the hand-offs.</summary>
+    private const long ParallelThreshold = 4 << 20;
+
+    /// <summary>
+    /// One thread runs Sep and hands batches to the others, so two cores give one parser and a hand-off that cost
+    /// more than they saved on the shared 2-core machines this was measured on (bench/LoadBenchmark). With four or
+    /// more cores three parsers keep up with Sep; that could not be measured here.
+    /// </summary>
+    private const int MinimumParallelCores = 4;
 
     private static SepReaderOptions ReaderOptions(string path, LoadOptions options)
     {
         Sep? sep = options.Separator is { } c ? new Sep(c)
             : IsTsv(path, options) ? new Sep('\t')
             : Sep.Auto;
+        // Sep reads the header as a row: it rejects repeated column names, which files do have (they get _2).
         return new SepReaderOptions(sep)
         {
-            HasHeader = !options.NoHeader,
+            HasHeader = false,
             Unescape = true,
             DisableColCountCheck = true,
         };
@@ -54,34 +84,85 @@ internal static class CsvLoader
     {
         try
         {
-            return options.From(path, DataLoader.OpenRead);
+            return options.From(SourceFile.Open(path));
         }
         catch (InvalidDataException e)
         {
-            throw Errors.Fail($"Could not read '{path}' as delimited text: {e.Message}");
+            throw Errors.Fail($"Could not read '{Path.GetFileName(path)}' as delimited text: {e.Message}");
         }
     }
 
-    private static string[] ReadColumnNames(string path, SepReaderOptions readerOptions, LoadOptions options)
+    /// <summary>The column names and a type guess per column from the first <see cref="InferenceRows"/> rows.</summary>
+    /// <summary>
+    /// How many rows the file holds, from its size and the first rows' length, plus a little, so that columns are
+    /// allocated once at (nearly) their final size. Compressed files start small and grow.
+    /// </summary>
+    private static int EstimateRows(string path, double charsPerRow)
+    {
+        if (SourceFile.IsGzip(path) || charsPerRow <= 0)
+        {
+            return 1 << 16;
+        }
+
+        var rows = (new FileInfo(path).Length / charsPerRow * 1.02) + 1024;
+        return (int)Math.Min(rows, Array.MaxLength / 16);
+    }
+
+    private static (string[] Names, ColumnKind[] Kinds, double CharsPerRow) ReadHeaderAndInfer(string path, SepReaderOptions readerOptions, LoadOptions options)
     {
         using var reader = Open(path, readerOptions);
+        var fileName = Path.GetFileName(path);
+        if (!reader.MoveNext())
+        {
+            throw Errors.Fail(options.NoHeader
+                ? $"The file '{fileName}' has no rows."
+                : $"The file '{fileName}' is empty: expected a header line with column names.");
+        }
+
+        var first = reader.Current;
+        var cells = new string[first.ColCount];
+        for (var c = 0; c < cells.Length; c++)
+        {
+            cells[c] = options.NoHeader ? $"Column{c + 1}" : first[c].ToString();
+        }
+
+        var names = UniqueNames(cells);
+        var guesses = new ColumnKind?[names.Length];
+        var rows = 0;
+        long chars = 0;
         if (options.NoHeader)
         {
-            var count = reader.MoveNext() ? reader.Current.ColCount : 0;
-            if (count == 0)
+            Guess(first, guesses);
+            chars += first.Span.Length + 1;
+            rows++;
+        }
+
+        var sampled = rows;
+        while (rows++ < InferenceRows && reader.MoveNext())
+        {
+            Guess(reader.Current, guesses);
+            chars += reader.Current.Span.Length + 1;
+            sampled++;
+        }
+
+        // A column with no value in the first rows starts as double: numbers fit, and text widens it later.
+        return (names, guesses.Select(g => g ?? ColumnKind.Double).ToArray(), sampled == 0 ? 0 : (double)chars / sampled);
+    }
+
+    private static void Guess(SepReader.Row row, ColumnKind?[] guesses)
+    {
+        var count = Math.Min(row.ColCount, guesses.Length);
+        for (var c = 0; c < count; c++)
+        {
+            var span = row[c].Span;
+            if (ValueParser.IsMissing(span))
             {
-                throw Errors.Fail($"The file '{path}' has no rows.");
+                continue;
             }
 
-            return Enumerable.Range(1, count).Select(i => $"Column{i}").ToArray();
+            var kind = ValueParser.Narrowest(span);
+            guesses[c] = guesses[c] is { } g ? ValueParser.Widen(g, kind) : kind;
         }
-
-        if (reader.Header.IsEmpty)
-        {
-            throw Errors.Fail($"The file '{path}' is empty: expected a header line with column names.");
-        }
-
-        return UniqueNames(reader.Header.ColNames);
     }
 
     /// <summary>Blank header cells become <c>ColumnN</c>; repeated names get <c>_2</c>, <c>_3</c> suffixes.</summary>
@@ -104,115 +185,208 @@ internal static class CsvLoader
         return names;
     }
 
-    private static ColumnKind?[] ResolveTypeOverrides(string path, string[] names, IReadOnlyDictionary<string, string> types)
+    /// <summary>One pass over the rows: parses the selected columns into builders and learns which guesses broke.</summary>
+    private sealed partial class Fill
     {
-        var overrides = new ColumnKind?[names.Length];
-        foreach (var (column, typeName) in types)
+        private readonly string _fileName;
+        private readonly string[] _names;
+        private readonly ColumnKind?[] _overrides;
+        private readonly bool[] _parse;
+        private readonly Lock _widening = new();
+
+        private readonly bool _skipHeader;
+        private readonly int? _parallelism;
+
+        public Fill(string fileName, string[] names, ColumnKind[] kinds, ColumnKind?[] overrides, bool[] parse, bool skipHeader, int? parallelism)
         {
-            var index = Array.IndexOf(names, column);
-            if (index < 0)
-            {
-                throw Errors.UnknownColumn(column, "the --types", names, $"'{Path.GetFileName(path)}'");
-            }
-
-            if (!ValueParser.TryParseKindName(typeName, out var kind))
-            {
-                throw Errors.BadOption("--types", $"{column}:{typeName}", "a type among int, long, double, bool, datetime, string");
-            }
-
-            overrides[index] = kind;
+            _parallelism = parallelism;
+            _skipHeader = skipHeader;
+            _fileName = fileName;
+            _names = names;
+            _overrides = overrides;
+            _parse = parse;
+            Kinds = (ColumnKind[])kinds.Clone();
+            Builders = kinds.Select((k, i) => parse[i] ? ColumnBuilder.Create(k) : null).ToArray();
+            Widened = new bool[names.Length];
         }
 
-        return overrides;
-    }
+        /// <summary>One builder per parsed column (<see langword="null"/> for the columns this pass skips).</summary>
+        public ColumnBuilder?[] Builders { get; }
 
-    private static ColumnKind[] InferKinds(string path, SepReaderOptions readerOptions, int columnCount, ColumnKind?[] overrides)
-    {
-        var guesses = new ColumnKind?[columnCount];
-        using var reader = Open(path, readerOptions);
-        var rows = 0;
-        foreach (var row in reader)
+        private int _capacity;
+
+        /// <summary>Sizes every builder for <paramref name="rows"/> rows (grown by half again when that is not enough).</summary>
+        public void Reserve(int rows)
         {
-            if (rows++ >= InferenceRows)
+            foreach (var builder in Builders)
             {
-                break;
+                builder?.Reserve(rows);
             }
 
-            var count = Math.Min(row.ColCount, columnCount);
-            for (var c = 0; c < count; c++)
+            _capacity = Builders.FirstOrDefault(b => b is not null)?.Capacity ?? int.MaxValue;
+        }
+
+        /// <summary>The kind each column needs: its guess, or the widest kind any later value required.</summary>
+        public ColumnKind[] Kinds { get; }
+
+        /// <summary>Columns whose guess broke: their builders are incomplete and must be read again as <see cref="Kinds"/>.</summary>
+        public bool[] Widened { get; }
+
+        public int Rows { get; private set; }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Read(SepReader reader, bool parallel)
+        {
+            if (_skipHeader && !reader.MoveNext())
             {
-                var span = row[c].Span;
-                if (overrides[c] is not null || ValueParser.IsMissing(span))
+                return;
+            }
+
+            if (parallel)
+            {
+                ReadParallel(reader, _parallelism);
+                return;
+            }
+
+            var columns = _names.Length;
+            foreach (var row in reader)
+            {
+                var index = Rows++;
+                if (index >= _capacity)
                 {
-                    continue;
+                    Reserve(index + 1);
                 }
 
-                var kind = ValueParser.Narrowest(span);
-                guesses[c] = guesses[c] is { } g ? ValueParser.Widen(g, kind) : kind;
-            }
-        }
-
-        // A column with no value in the first rows starts as double: numbers fit, and text widens it later.
-        return guesses.Select((g, i) => overrides[i] ?? g ?? ColumnKind.Double).ToArray();
-    }
-
-    /// <summary>Fills the builders; returns widened kinds when a value broke a guess (the caller reads again).</summary>
-    private static ColumnKind[]? Fill(string path, SepReaderOptions readerOptions, string[] names, ColumnBuilder[] builders, ColumnKind?[] overrides)
-    {
-        ColumnKind[]? widened = null;
-        using var reader = Open(path, readerOptions);
-        var fileName = Path.GetFileName(path);
-        foreach (var row in reader)
-        {
-            if (row.ColCount != names.Length)
-            {
-                throw Errors.Fail($"Line {row.LineNumberFrom} of '{fileName}' has {row.ColCount} fields, but the header has {names.Length} ({Describe(names)}). Check for a missing or extra separator, or an unclosed quote.");
-            }
-
-            for (var c = 0; c < names.Length; c++)
-            {
-                var span = row[c].Span;
-                if (ValueParser.IsMissing(span))
+                var raw = row.Span;
+                if (raw.Contains('"'))
                 {
-                    if (widened is null)
+                    CheckQuotes(raw, row.LineNumberFrom, reader.Spec.Sep.Separator);
+                }
+
+                if (row.ColCount != columns)
+                {
+                    throw Ragged(row.LineNumberFrom, row.ColCount);
+                }
+
+                for (var c = 0; c < columns; c++)
+                {
+                    if (_parse[c])
                     {
-                        builders[c].AppendMissing();
+                        Set(c, index, row[c].Span, row.LineNumberFrom);
                     }
-
-                    continue;
-                }
-
-                if (widened is not null)
-                {
-                    // Scanning only: learn every widening in one pass so the file is re-read at most once more.
-                    if (!ValueParser.Fits(span, widened[c]))
-                    {
-                        widened[c] = Widen(widened[c], span, overrides[c], fileName, row.LineNumberFrom, names[c]);
-                    }
-
-                    continue;
-                }
-
-                if (!builders[c].TryAppend(span))
-                {
-                    widened = builders.Select(b => b.Kind).ToArray();
-                    widened[c] = Widen(widened[c], span, overrides[c], fileName, row.LineNumberFrom, names[c]);
                 }
             }
         }
 
-        return widened;
-    }
-
-    private static ColumnKind Widen(ColumnKind current, ReadOnlySpan<char> value, ColumnKind? forced, string fileName, int line, string column)
-    {
-        if (forced is { } kind)
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void Set(int c, int index, ReadOnlySpan<char> value, int line)
         {
-            throw Errors.Fail($"Line {line} of '{fileName}', column '{column}': '{value.ToString()}' is not a valid {kind} (set by --types).");
+            var builder = Builders[c]!;
+            if (ValueParser.IsMissing(value))
+            {
+                builder.SetMissing(index);
+                return;
+            }
+
+            if (Volatile.Read(ref Widened[c]))
+            {
+                // Scanning only: learn every widening in this pass so that the file is read at most once more.
+                if (!ValueParser.Fits(value, Kinds[c]))
+                {
+                    Widen(c, value);
+                }
+
+                return;
+            }
+
+            if (!builder.TrySet(index, value))
+            {
+                if (_overrides[c] is { } forced)
+                {
+                    throw Errors.Fail($"Line {line} of '{_fileName}', column '{_names[c]}': '{value.ToString()}' is not a valid {KindName(forced)} (set by --types). Use --types {_names[c]}:string to keep such values as text.");
+                }
+
+                Widen(c, value);
+            }
         }
 
-        return ValueParser.Widen(current, ValueParser.Narrowest(value));
+        /// <summary>
+        /// Widening is a join on the kind lattice (int → long → double → string; bool and datetime → string), so the
+        /// final kind is the same whichever thread sees which value first.
+        /// </summary>
+        private void Widen(int c, ReadOnlySpan<char> value)
+        {
+            var needed = ValueParser.Narrowest(value);
+            lock (_widening)
+            {
+                Kinds[c] = ValueParser.Widen(Kinds[c], needed);
+                Volatile.Write(ref Widened[c], true);
+            }
+        }
+
+        private NotebookException Ragged(int line, int fields) =>
+            Errors.Fail($"Line {line} of '{_fileName}' has {fields} field{(fields == 1 ? "" : "s")}, but the header has {_names.Length} ({Describe(_names)}). Check for a missing or extra separator, or an unclosed quote.");
+
+        /// <summary>
+        /// Quotes pair up in every well-formed row. An odd count means a quoted field was opened and never closed,
+        /// so Sep read to the end of the file looking for the closing quote: say where that field starts.
+        /// </summary>
+        private void CheckQuotes(ReadOnlySpan<char> raw, int firstLine, char separator)
+        {
+            if (raw.Count('"') % 2 == 0)
+            {
+                return;
+            }
+
+            var field = 1;
+            var line = firstLine;
+            var lineStart = 0;
+            var inQuotes = false;
+            (int Field, int Line, int Column) opened = default;
+            (int Field, int Line, int Column)? culprit = null;
+            for (var i = 0; i < raw.Length; i++)
+            {
+                var ch = raw[i];
+                if (ch == '"')
+                {
+                    inQuotes = !inQuotes;
+                    if (inQuotes)
+                    {
+                        opened = (field, line, i - lineStart + 1);
+                    }
+                    else if (line != opened.Line)
+                    {
+                        // The first quoted field that ran past its line is where the quotes went out of step.
+                        culprit ??= opened;
+                    }
+                }
+                else if (!inQuotes && ch == separator)
+                {
+                    field++;
+                }
+                else if (ch == '\n')
+                {
+                    line++;
+                    lineStart = i + 1;
+                }
+            }
+
+            opened = culprit ?? opened;
+            var lastLine = raw.EndsWith('\n') ? line - 1 : line;
+            var column = opened.Field <= _names.Length ? $" (column '{_names[opened.Field - 1]}')" : "";
+            throw Errors.Fail($"Line {opened.Line}, character {opened.Column} of '{_fileName}': a quoted field{column} is opened but never closed, so the rest of the file ({lastLine - opened.Line + 1} lines) would be read as one value. Close the quote, or write a quote inside a quoted field as \"\".");
+        }
     }
+
+    internal static string KindName(ColumnKind kind) => kind switch
+    {
+        ColumnKind.Boolean => "bool",
+        ColumnKind.Int32 => "int",
+        ColumnKind.Int64 => "long",
+        ColumnKind.Double => "double",
+        ColumnKind.DateTime => "datetime",
+        _ => "string",
+    };
 
     private static string Describe(string[] names) =>
         names.Length <= 8 ? string.Join(", ", names) : string.Join(", ", names.Take(8)) + ", …";

@@ -1,30 +1,58 @@
 using System.Diagnostics;
-using System.IO.Compression;
 using Microsoft.Data.Analysis;
 
 namespace Notebooks.ML.Data;
 
 /// <summary>
-/// Loads data files into <see cref="DataFrame"/>s: the engine behind <c>#!load</c>.
+/// Loads data files into <see cref="DataFrame"/>s: the engine behind <c>#!load</c>. CSV and TSV (Sep), JSON arrays
+/// and JSON lines (System.Text.Json), Parquet and SQL queries over any of them (DuckDB); gzip-compressed text is
+/// decompressed on the fly. Then, in order: <c>--derive</c>, <c>--where</c>, <c>--sample</c>.
 /// </summary>
 public static class DataLoader
 {
-    private static readonly string[] _formats = ["csv", "tsv"];
+    private static readonly string[] _formats = ["csv", "tsv", "json", "jsonl", "parquet"];
+
+    /// <summary>The formats <see cref="LoadOptions.Format"/> accepts.</summary>
+    public static IReadOnlyList<string> Formats => _formats;
 
     /// <summary>Loads <paramref name="path"/> and returns the data with its provenance (fingerprint, shape, timing).</summary>
-    /// <exception cref="NotebookException">The file is missing, empty or malformed; the message says where.</exception>
+    /// <exception cref="NotebookException">The file is missing, empty or malformed, or an option does not fit it; the message says where.</exception>
     public static LoadedData Load(string path, LoadOptions? options = null)
     {
         options ??= new LoadOptions();
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         CheckFile(path);
+        var stopwatch = Stopwatch.StartNew();
         var format = ResolveFormat(path, options.Format);
 
-        var stopwatch = Stopwatch.StartNew();
-        var frame = CsvLoader.Load(path, options);
+        // The fingerprint (SHA-256 of the stored bytes) is computed on another core while the file is parsed.
+        var fingerprint = Task.Run(() => Fingerprint.OfFile(path));
+        DataFrame frame;
+        try
+        {
+            frame = options.Sql is not null
+                ? DuckDbLoader.Query(path, format, options)
+                : format switch
+                {
+                    "json" or "jsonl" => JsonLoader.Load(path, format == "jsonl", options),
+                    "parquet" => DuckDbLoader.Parquet(path, options),
+                    _ => CsvLoader.Load(path, options),
+                };
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            // Damaged gzip data or a read error part-way through: the file's name and the reason, not a stack trace.
+            throw Errors.Fail($"Could not read '{Path.GetFileName(path)}' to its end: {e.Message}");
+        }
+
+        var sourceRows = frame.Rows.Count;
+        var steps = new List<string>();
+        frame = RowExpressions.Apply(frame, options, steps);
+        frame = Sampling.Apply(frame, options.Sample, options.Seed ?? 1, steps);
+        var hash = fingerprint.GetAwaiter().GetResult();
         stopwatch.Stop();
 
-        var loaded = new LoadedData(frame, Path.GetFullPath(path), format, Fingerprint.OfFile(path), stopwatch.Elapsed);
+        var loaded = new LoadedData(frame, Path.GetFullPath(path), options.Sql is null ? format : "sql", hash, stopwatch.Elapsed, sourceRows, steps);
         DataProvenance.Record(frame, loaded);
         return loaded;
     }
@@ -47,22 +75,51 @@ public static class DataLoader
         }
     }
 
-    private static string ResolveFormat(string path, string? format)
+    /// <summary>The format named by <paramref name="format"/>, else by the extension, else by the first bytes.</summary>
+    internal static string ResolveFormat(string path, string? format)
     {
+        var sniffed = SourceFile.Sniff(path);
+        string resolved;
         if (format is not null)
         {
-            var normalized = format.Trim().ToLowerInvariant();
-            return _formats.Contains(normalized)
+            var normalized = format.Trim().ToLowerInvariant() switch
+            {
+                "ndjson" or "json-lines" or "jsonlines" => "jsonl",
+                "txt" or "text" => "csv",
+                "pq" => "parquet",
+                var f => f,
+            };
+            resolved = _formats.Contains(normalized)
                 ? normalized
                 : throw Errors.BadOption("--format", format, $"one of {string.Join(", ", _formats)}");
         }
-
-        var extension = Path.GetExtension(StripCompression(path)).TrimStart('.').ToLowerInvariant();
-        return extension switch
+        else
         {
-            "tsv" or "tab" => "tsv",
-            _ => "csv",
-        };
+            var extension = Path.GetExtension(StripCompression(path)).TrimStart('.').ToLowerInvariant();
+            resolved = extension switch
+            {
+                _ when sniffed.Parquet => "parquet",
+                "parquet" or "pq" => "parquet",
+                "tsv" or "tab" => "tsv",
+                "jsonl" or "ndjson" => "jsonl",
+                // A .json file that starts with an object (not an array) is JSON lines, as many tools write it.
+                "json" => sniffed.FirstChar == '{' ? "jsonl" : "json",
+                "csv" or "txt" or "dat" => "csv",
+                _ => sniffed.FirstChar switch
+                {
+                    '[' => "json",
+                    '{' => "jsonl",
+                    _ => "csv",
+                },
+            };
+        }
+
+        if (resolved != "parquet" && sniffed.BinaryAt is { } offset)
+        {
+            throw Errors.Fail($"'{Path.GetFileName(path)}' is not a text file: byte {offset} is zero, as in binary data. #!load reads {string.Join(", ", _formats)} (by extension or --format); gzip-compressed text is fine.");
+        }
+
+        return resolved;
     }
 
     /// <summary>The file's name without folder, extension or compression suffix: <c>data/iris.csv.gz</c> → <c>iris</c>.</summary>
@@ -70,13 +127,4 @@ public static class DataLoader
 
     internal static string StripCompression(string path) =>
         path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? path[..^3] : path;
-
-    /// <summary>Opens a file for reading, decompressing <c>.gz</c> on the fly.</summary>
-    internal static Stream OpenRead(string path)
-    {
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        return path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
-            ? new GZipStream(stream, CompressionMode.Decompress)
-            : stream;
-    }
 }

@@ -5,13 +5,15 @@ namespace Notebooks.ML.Data;
 /// <summary>A loaded <see cref="DataFrame"/> and where it came from.</summary>
 public sealed class LoadedData
 {
-    internal LoadedData(DataFrame data, string source, string format, string fingerprint, TimeSpan duration)
+    internal LoadedData(DataFrame data, string source, string format, string fingerprint, TimeSpan duration, long sourceRows, IReadOnlyList<string> steps)
     {
         Data = data;
         Source = source;
         Format = format;
         Fingerprint = fingerprint;
         Duration = duration;
+        SourceRows = sourceRows;
+        Steps = steps;
     }
 
     /// <summary>The rows and typed columns.</summary>
@@ -20,7 +22,7 @@ public sealed class LoadedData
     /// <summary>The full path of the file that was read.</summary>
     public string Source { get; }
 
-    /// <summary>The format the file was read as (<c>csv</c>, <c>tsv</c>, …).</summary>
+    /// <summary>The format the file was read as (<c>csv</c>, <c>tsv</c>, <c>json</c>, <c>jsonl</c>, <c>parquet</c>, <c>sql</c>).</summary>
     public string Format { get; }
 
     /// <summary>
@@ -29,10 +31,16 @@ public sealed class LoadedData
     /// </summary>
     public string Fingerprint { get; }
 
-    /// <summary>How long loading took.</summary>
+    /// <summary>How long loading took, including <c>--derive</c>, <c>--where</c> and <c>--sample</c>.</summary>
     public TimeSpan Duration { get; }
 
-    /// <summary>Per-column type, missing and distinct counts.</summary>
+    /// <summary>How many rows the file (or the SQL query) gave, before <c>--where</c> and <c>--sample</c>.</summary>
+    public long SourceRows { get; }
+
+    /// <summary>What was done after reading, in order, one line each (derived columns, filters, samples).</summary>
+    public IReadOnlyList<string> Steps { get; }
+
+    /// <summary>Per-column type, missing and distinct counts, and min / max / mean.</summary>
     public IReadOnlyList<ColumnSummary> Schema => _schema ??= ColumnSummary.Describe(Data);
 
     private IReadOnlyList<ColumnSummary>? _schema;

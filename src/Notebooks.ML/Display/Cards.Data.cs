@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Microsoft.Data.Analysis;
 using Notebooks.ML.Data;
@@ -5,12 +6,12 @@ using static Notebooks.ML.Display.Html;
 
 namespace Notebooks.ML.Display;
 
-/// <summary>HTML cards for results: what a notebook shows after <c>#!load</c> and <c>#!train</c>.</summary>
+/// <summary>HTML cards for results: what a notebook shows after <c>#!load</c>, <c>#!profile</c> and <c>#!train</c>.</summary>
 public static partial class Cards
 {
     private const int PreviewRows = 5;
 
-    /// <summary>Shape, schema (type, missing, distinct per column), the first rows and the fingerprint of loaded data.</summary>
+    /// <summary>Shape, schema (type, missing, distinct, min / max / mean per column), the first rows and the fingerprint of loaded data.</summary>
     public static string Loaded(LoadedData data, string? variableName = null)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -19,10 +20,42 @@ public static partial class Cards
         var name = variableName is null ? "" : $" → <code>{E(variableName)}</code>";
         html.Append($"<h3>Loaded {E(Path.GetFileName(data.Source))}{name}</h3>");
         html.Append($"<p class=\"nbml-sub\">{frame.Rows.Count:N0} rows × {frame.Columns.Count} columns · {E(data.Format)} · {Duration(data.Duration)} · fingerprint <code title=\"{E(data.Fingerprint)}\">{E(Fingerprint.Short(data.Fingerprint))}</code></p>");
+        foreach (var step in data.Steps)
+        {
+            html.Append($"<div class=\"nbml-sub\" style=\"margin:0 0 2px 0\">{E(step)}</div>");
+        }
+
         html.Append(Table(
-            ["column", "type", "missing", "distinct"],
-            data.Schema.Select(c => new object?[] { c.Name, c.Type, c.Missing, c.Distinct })));
+            ["column", "type", "missing", "distinct", "min", "max", "mean"],
+            data.Schema.Select(c => new object?[] { c.Name, c.Type, c.Missing, new Raw(DistinctText(c.Distinct, c.DistinctIsEstimate)), Blank(c.Min), Blank(c.Max), Blank(c.Mean) })));
         html.Append(Preview(frame, PreviewRows));
+        return Card(html.ToString());
+    }
+
+    /// <summary>Per-column statistics of a profile: counts, quantiles for numbers, the most frequent values for categories.</summary>
+    public static string Profile(DataProfile profile, string? variableName = null)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        var html = new StringBuilder();
+        var name = variableName is null ? "" : $" <code>{E(variableName)}</code>";
+        html.Append($"<h3>Profile of{name}</h3>");
+        html.Append($"<p class=\"nbml-sub\">{profile.Rows:N0} rows × {profile.Columns.Count} columns</p>");
+        var numeric = profile.Columns.Where(c => c.IsNumeric).ToArray();
+        if (numeric.Length > 0)
+        {
+            html.Append(Table(
+                ["numeric column", "type", "count", "missing", "distinct", "mean", "std", "min", "25%", "50%", "75%", "max"],
+                numeric.Select(c => new object?[] { c.Name, c.Type, c.Count, c.Missing, new Raw(DistinctText(c.Distinct, c.DistinctIsEstimate)), Blank(c.Mean), Blank(c.StandardDeviation), Blank(c.Min), Blank(c.Q1), Blank(c.Median), Blank(c.Q3), Blank(c.Max) })));
+        }
+
+        var other = profile.Columns.Where(c => !c.IsNumeric).ToArray();
+        if (other.Length > 0)
+        {
+            html.Append(Table(
+                ["column", "type", "count", "missing", "distinct", "most frequent"],
+                other.Select(c => new object?[] { c.Name, c.Type, c.Count, c.Missing, new Raw(DistinctText(c.Distinct, c.DistinctIsEstimate)), TopText(c) })));
+        }
+
         return Card(html.ToString());
     }
 
@@ -34,5 +67,22 @@ public static partial class Cards
         return Table(
             frame.Columns.Select(c => c.Name),
             Enumerable.Range(0, count).Select(r => frame.Columns.Select(c => c[r])));
+    }
+
+    private static string DistinctText(long distinct, bool estimate) =>
+        estimate ? "≈ " + distinct.ToString("N0", CultureInfo.InvariantCulture) : distinct.ToString(CultureInfo.InvariantCulture);
+
+    private static string TopText(ColumnProfile column) =>
+        string.Join(", ", column.TopValues.Take(5).Select(t => $"{Shorten(t.Value)} ({t.Count:N0})")) + (column.Distinct > 5 ? ", …" : "");
+
+    private static string Shorten(string value) => value.Length <= 24 ? value : value[..24] + "…";
+
+    /// <summary>An empty cell (not "missing") where a statistic does not apply.</summary>
+    private static object Blank(object? value) => value ?? new Raw("");
+
+    /// <summary>Already formatted text for a table cell, aligned right like a number.</summary>
+    private sealed record Raw(string Text)
+    {
+        public override string ToString() => Text;
     }
 }
