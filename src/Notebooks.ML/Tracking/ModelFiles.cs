@@ -1,0 +1,40 @@
+using System.Security.Cryptography;
+using Notebooks.ML.Training;
+
+namespace Notebooks.ML.Tracking;
+
+/// <summary>Saves a run's model beside the store: written under a temporary name, flushed to disk, then renamed.</summary>
+internal static class ModelFiles
+{
+    /// <summary>Saves <paramref name="model"/> as <c>FOLDER/KEY.zip</c> and returns the path and its fingerprint.</summary>
+    public static (string Path, string Hash) Save(TrainedModel model, string folder, string key)
+    {
+        Directory.CreateDirectory(folder);
+        var path = System.IO.Path.Combine(folder, key + ".zip");
+        var partial = path + ".partial";
+        model.Save(partial);
+        string hash;
+        using (var stream = new FileStream(partial, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        {
+            hash = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(stream));
+            // The bytes reach the disk before the run that names them is committed.
+            stream.Flush(flushToDisk: true);
+        }
+
+        // A killed process leaves at most a .partial file, never a half-written model under the recorded name.
+        File.Move(partial, path, overwrite: true);
+        return (path, hash);
+    }
+
+    /// <summary>The fingerprint of a saved model, or <see langword="null"/> when the file is gone.</summary>
+    public static string? Hash(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        using var stream = File.OpenRead(path);
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+}
