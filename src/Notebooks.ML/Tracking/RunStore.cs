@@ -60,11 +60,18 @@ public sealed class RunStore : IDisposable
     /// Opens (creating and migrating when needed) the store at <paramref name="location"/>: a SQLite file path (a
     /// folder gets <c>notebooks-ml-runs.db</c> inside it), or a PostgreSQL connection string (<c>Host=…;Database=…</c>
     /// or <c>postgresql://user:password@host/database</c>). Without one: <see cref="LocationVariable"/>, else
-    /// <see cref="DefaultFileName"/> in the current folder.
+    /// <see cref="DefaultFileName"/> in the current folder. <paramref name="watch"/> marks runs on since-reloaded data
+    /// as stale; <paramref name="models"/> is the folder for saved models (default: beside a SQLite file, or
+    /// <see cref="ModelsVariable"/>, else <c>notebooks-ml-runs/models</c> in the current folder, for PostgreSQL).
     /// </summary>
-    public static RunStore Open(string? location = null, DataWatch? watch = null)
+    public static RunStore Open(string? location = null, DataWatch? watch = null, string? models = null)
     {
         var resolved = StoreLocation.Resolve(location);
+        if (!string.IsNullOrWhiteSpace(models))
+        {
+            resolved = resolved with { ModelsFolder = Path.GetFullPath(models) };
+        }
+
         RunDatabase? database = null;
         try
         {
