@@ -9,6 +9,9 @@ internal static class RunErrors
     public static NotebookException CannotOpen(string display, Exception inner) =>
         new($"Could not open the run store '{display}': {inner.Message}", inner);
 
+    public static NotebookException CannotSaveModel(string folder, Exception inner) =>
+        new($"Could not save the model in '{folder}': {inner.Message}", inner);
+
     public static NotebookException NewerSchema(string display, int found, int known) =>
         new($"The run store '{display}' has schema version {found}, written by a newer Notebooks.ML; this version knows up to {known}. Update Notebooks.ML, or use another store with --store.");
 

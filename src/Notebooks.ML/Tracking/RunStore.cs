@@ -109,7 +109,14 @@ public sealed class RunStore : IDisposable
         string? modelPath = null, modelHash = null;
         if (context.SaveModel)
         {
-            (modelPath, modelHash) = ModelFiles.Save(model, ModelsFolder, key);
+            try
+            {
+                (modelPath, modelHash) = ModelFiles.Save(model, ModelsFolder, key);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw RunErrors.CannotSaveModel(ModelsFolder, e);
+            }
         }
 
         var run = new Run
