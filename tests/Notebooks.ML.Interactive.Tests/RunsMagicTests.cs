@@ -186,6 +186,17 @@ public sealed partial class RunsMagicTests : IDisposable
     }
 
     [Fact]
+    public async Task The_csharp_twins_show_the_same_cards()
+    {
+        await StartAsync();
+        (await _kernel.SubmitAsync("#!train --data iris --label Species --trainer lbfgs")).ShouldSucceed();
+        var list = (await _kernel.SubmitAsync($"var runs = Notebooks.ML.Tracking.RunStore.Open(@\"{Store}\");\nruns.List(new Notebooks.ML.Tracking.RunFilter {{ Data = \"iris\" }})")).ShouldSucceed().Html;
+        Assert.Equal(["#1"], RunNumbers(list));
+        Assert.Contains("Run <span data-nbml-volatile>#1</span>", (await _kernel.SubmitAsync("runs.Show(\"last\")")).ShouldSucceed().Html, StringComparison.Ordinal);
+        Assert.Contains("Run <span data-nbml-volatile>#1</span> vs", (await _kernel.SubmitAsync("runs.Compare(\"1\", \"1\")")).ShouldSucceed().Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Runs_and_its_subcommands_have_help()
     {
         var root = (await _kernel.SubmitAsync("#!runs -h")).ShouldSucceed().Html;

@@ -23,7 +23,31 @@ internal static class ModelFiles
 
         // A killed process leaves at most a .partial file, never a half-written model under the recorded name.
         File.Move(partial, path, overwrite: true);
+        RemoveAbandoned(folder);
         return (path, hash);
+    }
+
+    /// <summary>
+    /// Deletes <c>.partial</c> files that a killed process left behind. Only old ones: a younger one may be another
+    /// kernel's model being written right now.
+    /// </summary>
+    internal static void RemoveAbandoned(string folder, TimeSpan? age = null)
+    {
+        var before = DateTime.UtcNow - (age ?? TimeSpan.FromHours(1));
+        foreach (var file in Directory.EnumerateFiles(folder, "*.zip.partial"))
+        {
+            try
+            {
+                if (File.GetLastWriteTimeUtc(file) < before)
+                {
+                    File.Delete(file);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another process is cleaning up too, or the file is in use: it goes next time.
+            }
+        }
     }
 
     /// <summary>The fingerprint of a saved model, or <see langword="null"/> when the file is gone.</summary>

@@ -48,6 +48,22 @@ public sealed class SqliteRunStoreTests : RunStoreContract
     }
 
     [Fact]
+    public void Model_files_abandoned_by_a_killed_writer_are_removed_once_they_are_old()
+    {
+        using var store = RunStore.Open(Location);
+        Directory.CreateDirectory(store.ModelsFolder);
+        var old = Path.Combine(store.ModelsFolder, "old.zip.partial");
+        var young = Path.Combine(store.ModelsFolder, "young.zip.partial");
+        File.WriteAllText(old, "half a model");
+        File.WriteAllText(young, "half a model, still being written");
+        File.SetLastWriteTimeUtc(old, DateTime.UtcNow.AddHours(-2));
+
+        store.Record(TrainedModels.IrisLbfgs);
+        Assert.False(File.Exists(old));
+        Assert.True(File.Exists(young));
+    }
+
+    [Fact]
     public void Without_a_location_the_store_is_the_environment_variable_or_a_file_in_the_current_folder()
     {
         var before = Environment.GetEnvironmentVariable(RunStore.LocationVariable);
