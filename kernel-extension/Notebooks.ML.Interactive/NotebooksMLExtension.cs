@@ -26,6 +26,7 @@ public static class NotebooksMLExtension
         ("#!plot", PlotMagic.Usage),
         ("#!train", TrainMagic.Usage),
         ("#!seed", SeedMagic.Usage),
+        ("#!runs", RunsMagic.Usage),
     ];
 
     /// <summary>Adds the magics and formatters to <paramref name="kernel"/> (once) and shows a card listing them.</summary>
@@ -49,6 +50,7 @@ public static class NotebooksMLExtension
         PlotMagic.Register(root);
         TrainMagic.Register(root);
         SeedMagic.Register(root);
+        RunsMagic.Register(root);
 
         KernelInvocationContext.Current?.Display(new HtmlString(LoadedCard()), "text/html");
     }

@@ -112,6 +112,7 @@ internal static class LoadMagic
         // failed load leaves whatever the variable held before.
         var loaded = await Task.Run(() => DataLoader.Load(command.Path, options), context.CancellationToken).ConfigureAwait(false);
         await session.SetAsync<DataFrame>(name, loaded.Data).ConfigureAwait(false);
+        RunsMagic.DataLoaded(context, name, loaded); // Models trained on what this name held before are now stale (issue 7).
         context.Display(new HtmlString(Cards.Loaded(loaded, name)), "text/html");
     }
 

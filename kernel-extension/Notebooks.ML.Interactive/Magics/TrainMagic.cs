@@ -103,6 +103,7 @@ internal static class TrainMagic
 
         var model = await Task.Run(() => ModelTrainer.Train(frame, options, progress, context.CancellationToken), context.CancellationToken).ConfigureAwait(false);
         await session.SetAsync(name, model).ConfigureAwait(false);
+        await RunsMagic.RecordAsync(context, command, frame, model, name).ConfigureAwait(false); // Every #!train is a run (issue 7).
         display.Update(new HtmlString(Cards.Model(model, name)));
         foreach (var chart in model.Charts)
         {

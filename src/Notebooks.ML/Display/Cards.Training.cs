@@ -31,7 +31,7 @@ public static partial class Cards
 
         html.Append("</details>");
         html.Append(Provenance(model));
-        return Card(html.ToString());
+        return Tracked(model, variableName, Card(html.ToString())); // Run number, staleness and provenance attribute: Cards.Runs.cs (issue 7).
     }
 
     private static string Provenance(TrainedModel model)
