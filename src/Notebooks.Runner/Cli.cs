@@ -164,7 +164,10 @@ internal static class Cli
     {
         // Relative paths in the notebook (data files) resolve against its folder, as under Jupyter.
         var previousDirectory = Environment.CurrentDirectory;
+        var previousNotebook = Environment.GetEnvironmentVariable(Notebooks.ML.Tracking.RunStore.NotebookVariable);
         Environment.CurrentDirectory = file.DirectoryName!;
+        // Runs that #!train records in the experiment log name the notebook they came from.
+        Environment.SetEnvironmentVariable(Notebooks.ML.Tracking.RunStore.NotebookVariable, file.FullName);
         try
         {
             using var reporter = new ConsoleProgressReporter(output, interactive: ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected);
@@ -173,6 +176,7 @@ internal static class Cli
         finally
         {
             Environment.CurrentDirectory = previousDirectory;
+            Environment.SetEnvironmentVariable(Notebooks.ML.Tracking.RunStore.NotebookVariable, previousNotebook);
         }
     }
 

@@ -10,6 +10,8 @@ internal static partial class Normalizer
 {
     public static string Normalize(string text)
     {
+        // Cards mark what legitimately changes between runs (run numbers, store paths) with data-nbml-volatile.
+        text = Volatile().Replace(text, "$1<volatile>$3");
         text = Guid().Replace(text, "<id>");
         text = HexId().Replace(text, "$1<id>");
         text = Timestamp().Replace(text, "<time>");
@@ -18,7 +20,10 @@ internal static partial class Normalizer
         return text;
     }
 
-    [GeneratedRegex(@"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}")]
+    [GeneratedRegex(@"(<(\w+)[^>]*\bdata-nbml-volatile\b[^>]*>)[^<]*(</\2>)")]
+    private static partial Regex Volatile();
+
+    [GeneratedRegex(@"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")]
     private static partial Regex Guid();
 
     [GeneratedRegex(@"(renderPlotly_|chart-|display-)[0-9a-fA-F]{6,}")]

@@ -29,7 +29,8 @@ public static partial class Cards
             ["column", "type", "missing", "distinct", "min", "max", "mean"],
             data.Schema.Select(c => new object?[] { c.Name, c.Type, c.Missing, new Raw(DistinctText(c.Distinct, c.DistinctIsEstimate)), Blank(c.Min), Blank(c.Max), Blank(c.Mean) })));
         html.Append(Preview(frame, PreviewRows));
-        return Card(html.ToString());
+        var detail = $"{Path.GetFileName(data.Source)}: {frame.Rows.Count:N0} rows × {frame.Columns.Count} columns" + (data.Steps.Count > 0 ? "; " + string.Join("; ", data.Steps) : "");
+        return WithProvenance(Card(html.ToString()), new { kind = "data", name = variableName ?? DataLoader.FileStem(data.Source), fingerprint = data.Fingerprint, seed = "", detail });
     }
 
     /// <summary>Per-column statistics of a profile: counts, quantiles for numbers, the most frequent values for categories.</summary>

@@ -192,7 +192,7 @@ public static partial class Cards
         var rows = new StringBuilder();
         if (run is not null)
         {
-            rows.Append($"<tr><td>run</td><td><b data-nbml-volatile>{E(run.Name)}</b> in <code data-nbml-volatile>{E(ModelRuns.StoreOf(model))}</code> (see <code>#!runs show {E(run.Id.ToString(CultureInfo.InvariantCulture))}</code>)</td></tr>");
+            rows.Append($"<tr><td>run</td><td><b data-nbml-volatile>{E(run.Name)}</b> in <code data-nbml-volatile>{E(ModelRuns.StoreOf(model))}</code> (see <code>#!runs show <span data-nbml-volatile>{E(run.Id.ToString(CultureInfo.InvariantCulture))}</span></code>)</td></tr>");
             rows.Append($"<tr><td>model file</td><td data-nbml-volatile>{E(run.ModelPath ?? "(not saved)")}</td></tr>");
         }
 
