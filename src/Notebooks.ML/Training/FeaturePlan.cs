@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Data.Analysis;
 using Microsoft.ML;
 using Microsoft.ML.Transforms;
@@ -8,8 +9,11 @@ namespace Notebooks.ML.Training;
 /// <summary>How one source column becomes features.</summary>
 public enum FeatureKind
 {
-    /// <summary>A number; missing values are replaced by the column mean.</summary>
+    /// <summary>A number; missing values are replaced by the training mean, and an indicator column marks them.</summary>
     Numeric,
+
+    /// <summary>true / false, as 1 / 0.</summary>
+    Boolean,
 
     /// <summary>A category with few values, one-hot encoded.</summary>
     Categorical,
@@ -17,22 +21,33 @@ public enum FeatureKind
     /// <summary>A category with many values, hashed into a fixed number of slots.</summary>
     Hashed,
 
-    /// <summary>Free text, turned into word and character n-grams.</summary>
+    /// <summary>Free text, turned into word and character n-grams (ML.NET's <c>FeaturizeText</c>).</summary>
     Text,
+
+    /// <summary>A date and time, split into parts: year, month, day, day of week, hour.</summary>
+    DateTime,
 }
 
 /// <summary>One source column used as a feature, and how.</summary>
 /// <param name="Column">The column's name in the DataFrame.</param>
 /// <param name="Kind">How it is featurized.</param>
 /// <param name="Detail">A short explanation for the result card.</param>
-public sealed record FeatureColumn(string Column, FeatureKind Kind, string Detail);
+/// <param name="MissingIndicator">Whether a 0/1 column marking missing values is added beside it (numbers with missing values).</param>
+public sealed record FeatureColumn(string Column, FeatureKind Kind, string Detail, bool MissingIndicator = false);
+
+/// <summary>A column left out of the features, and why.</summary>
+/// <param name="Column">The column's name.</param>
+/// <param name="Reason">Why it was left out.</param>
+public sealed record SkippedColumn(string Column, string Reason);
 
 /// <summary>Decides how each column of a DataFrame is featurized, and builds the matching ML.NET pipeline.</summary>
-internal sealed class FeaturePlan
+internal sealed partial class FeaturePlan
 {
     private const int OneHotMaxCategories = 50;
+    private const int HashBits = 10;
+    private static readonly string[] _dateParts = ["year", "month", "day", "dayofweek", "hour"];
 
-    private FeaturePlan(IReadOnlyList<FeatureColumn> features, IReadOnlyList<(string Column, string Reason)> skipped)
+    internal FeaturePlan(IReadOnlyList<FeatureColumn> features, IReadOnlyList<SkippedColumn> skipped)
     {
         Features = features;
         Skipped = skipped;
@@ -40,9 +55,9 @@ internal sealed class FeaturePlan
 
     public IReadOnlyList<FeatureColumn> Features { get; }
 
-    public IReadOnlyList<(string Column, string Reason)> Skipped { get; }
+    public IReadOnlyList<SkippedColumn> Skipped { get; }
 
-    public static FeaturePlan Create(DataFrame frame, string label, TrainOptions options, string source)
+    public static FeaturePlan Create(DataFrame frame, string? label, TrainOptions options, string source)
     {
         var names = frame.Columns.Select(c => c.Name).ToArray();
         foreach (var name in options.Features.Concat(options.Exclude))
@@ -53,14 +68,14 @@ internal sealed class FeaturePlan
             }
         }
 
-        if (options.Features.Contains(label))
+        if (label is not null && options.Features.Contains(label))
         {
             throw Errors.Fail($"The label '{label}' cannot also be a feature: remove it from --features.");
         }
 
         var explicitFeatures = options.Features.Count > 0;
         var features = new List<FeatureColumn>();
-        var skipped = new List<(string, string)>();
+        var skipped = new List<SkippedColumn>();
         foreach (var column in frame.Columns)
         {
             if (column.Name == label || options.Exclude.Contains(column.Name))
@@ -74,76 +89,160 @@ internal sealed class FeaturePlan
             }
 
             var rows = column.Length;
-            if (Columns.IsNumeric(column) || column.DataType == typeof(bool))
+            var missing = column.NullCount;
+            if (missing == rows)
             {
-                var missing = column.NullCount;
-                features.Add(new(column.Name, FeatureKind.Numeric, missing > 0 ? $"{missing:N0} missing → mean" : "number"));
+                skipped.Add(new(column.Name, "every value is missing"));
                 continue;
             }
 
-            if (column.DataType != typeof(string))
+            if (column.DataType == typeof(bool))
             {
-                skipped.Add((column.Name, $"{ColumnSummary.TypeName(column.DataType)} columns are not used as features yet"));
+                features.Add(new(column.Name, FeatureKind.Boolean, missing > 0 ? $"true = 1, false = 0; {missing:N0} missing → mean, with indicator" : "true = 1, false = 0", missing > 0));
+                continue;
+            }
+
+            if (column.DataType == typeof(DateTime))
+            {
+                features.Add(new(column.Name, FeatureKind.DateTime, "parts: " + string.Join(", ", _dateParts) + (missing > 0 ? $"; {missing:N0} missing → mean" : "")));
+                continue;
+            }
+
+            if (Columns.IsNumeric(column))
+            {
+                if (!explicitFeatures && LooksLikeRowId(column))
+                {
+                    skipped.Add(new(column.Name, "whole numbers unique per row, counting up: looks like a row identifier (add it with --features to use it)"));
+                    continue;
+                }
+
+                features.Add(new(column.Name, FeatureKind.Numeric, missing > 0 ? $"number; {missing:N0} missing → training mean, with an indicator column" : "number", missing > 0));
+                continue;
+            }
+
+            if (column.DataType != typeof(string) && column.DataType != typeof(char))
+            {
+                skipped.Add(new(column.Name, $"{ColumnSummary.TypeName(column.DataType)} columns are not used as features"));
                 continue;
             }
 
             var values = Columns.AsText(column);
-            var distinct = values.Where(v => v is not null).Distinct().Count();
-            var present = values.Count(v => v is not null);
-            var meanLength = present == 0 ? 0 : values.Where(v => v is not null).Average(v => v!.Length);
-            if (!explicitFeatures && distinct == present && rows > 20 && meanLength < 30)
+            var present = values.Where(v => v is not null).ToArray();
+            var distinct = present.Distinct(StringComparer.Ordinal).Count();
+            var meanLength = present.Length == 0 ? 0 : present.Average(v => v!.Length);
+            var words = present.Length == 0 ? 0 : present.Average(v => v!.Count(c => c == ' ') + 1.0);
+            if (!explicitFeatures && distinct == present.Length && rows > 20 && words < 3)
             {
-                skipped.Add((column.Name, "unique per row: looks like an identifier"));
+                skipped.Add(new(column.Name, "unique per row: looks like an identifier (add it with --features to use it)"));
             }
-            else if (meanLength >= 30 && distinct > OneHotMaxCategories)
+            else if (distinct > OneHotMaxCategories && (meanLength >= 30 || words >= 3))
             {
-                features.Add(new(column.Name, FeatureKind.Text, $"free text (mean length {meanLength:F0})"));
+                features.Add(new(column.Name, FeatureKind.Text, $"free text (mean length {meanLength:F0}): word and character n-grams"));
             }
             else if (distinct <= OneHotMaxCategories)
             {
-                features.Add(new(column.Name, FeatureKind.Categorical, $"one-hot, {distinct} categories"));
+                features.Add(new(column.Name, FeatureKind.Categorical, $"one-hot, {distinct} categories" + (missing > 0 ? $" (+ missing as its own)" : "")));
             }
             else
             {
-                features.Add(new(column.Name, FeatureKind.Hashed, $"hashed, {distinct:N0} categories"));
+                features.Add(new(column.Name, FeatureKind.Hashed, $"hashed into {1 << HashBits} slots, {distinct:N0} categories"));
             }
         }
 
         if (features.Count == 0)
         {
-            throw Errors.Fail($"No feature columns are left to train on (label '{label}'{(skipped.Count > 0 ? $"; left out: {string.Join(", ", skipped.Select(s => s.Item1))}" : "")}). Check --features and --exclude.");
+            var left = skipped.Count > 0 ? $"; left out: {string.Join(", ", skipped.Select(s => $"{s.Column} ({s.Reason})"))}" : "";
+            throw Errors.Fail($"No feature columns are left to train on{(label is null ? "" : $" (label '{label}'")}{left}{(label is null ? "" : ")")}. Check --features and --exclude.");
         }
 
         return new FeaturePlan(features, skipped);
     }
 
-    /// <summary>The internal name of feature <paramref name="index"/> in the ML.NET data view.</summary>
-    private static string InternalName(int index) => $"f{index}";
+    private static bool LooksLikeRowId(DataFrameColumn column)
+    {
+        if (column.DataType != typeof(int) && column.DataType != typeof(long) || column.NullCount > 0 || column.Length < 20)
+        {
+            return false;
+        }
+
+        var values = Columns.AsDoubles(column);
+        var increasing = true;
+        for (var i = 1; i < values.Length && increasing; i++)
+        {
+            increasing = values[i] == values[i - 1] + 1;
+        }
+
+        return increasing || (IdName().IsMatch(column.Name) && values.Distinct().Count() == values.Length);
+    }
+
+    [GeneratedRegex("(^|[_ .-])(id|key|uuid|guid)$|^(id|index|rowid|row)$|[a-z]Id$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex IdName();
+
+    /// <summary>The internal ML.NET column names of feature <paramref name="index"/>: the value, its parts or its indicator.</summary>
+    public IReadOnlyList<string> InternalNames(int index)
+    {
+        var feature = Features[index];
+        var name = $"f{index}";
+        if (feature.Kind == FeatureKind.DateTime)
+        {
+            return _dateParts.Select(p => $"{name}_{p}").ToArray();
+        }
+
+        return feature.MissingIndicator ? [name, name + "_missing"] : [name];
+    }
 
     /// <summary>
     /// Copies the feature columns of the given rows into ML.NET-friendly types (float for numbers, text for
-    /// categories), named <c>f0</c>, <c>f1</c>, … so that any column name works.
+    /// categories), named <c>f0</c>, <c>f1</c>, … so that any column name works; date-times become their parts and
+    /// numbers with missing values get a 0/1 indicator.
     /// </summary>
     public List<DataFrameColumn> ToMLColumns(DataFrame frame, int[] rows, string source)
     {
         var columns = new List<DataFrameColumn>(Features.Count + 1);
         for (var i = 0; i < Features.Count; i++)
         {
-            var column = Columns.Find(frame, Features[i].Column, "the feature", source);
-            if (Features[i].Kind == FeatureKind.Numeric)
+            var feature = Features[i];
+            var column = Columns.Find(frame, feature.Column, "the feature", source);
+            var names = InternalNames(i);
+            switch (feature.Kind)
             {
-                if (!Columns.IsNumeric(column) && column.DataType != typeof(bool))
-                {
-                    throw Errors.Fail($"The feature column '{column.Name}' in {source} holds {ColumnSummary.TypeName(column.DataType)} values, but the model was trained on numbers there.");
-                }
+                case FeatureKind.Numeric or FeatureKind.Boolean:
+                    if (!Columns.IsNumeric(column) && column.DataType != typeof(bool))
+                    {
+                        throw Errors.Fail($"The feature column '{column.Name}' in {source} holds {ColumnSummary.TypeName(column.DataType)} values, but the model was trained on {(feature.Kind == FeatureKind.Boolean ? "true/false values" : "numbers")} there.");
+                    }
 
-                var values = Columns.AsDoubles(column);
-                columns.Add(new SingleDataFrameColumn(InternalName(i), rows.Select(r => (float)values[r])));
-            }
-            else
-            {
-                var values = Columns.AsText(column);
-                columns.Add(new StringDataFrameColumn(InternalName(i), rows.Select(r => values[r] ?? "")));
+                    var values = Columns.AsDoubles(column);
+                    var floats = new float[rows.Length];
+                    for (var r = 0; r < rows.Length; r++)
+                    {
+                        floats[r] = (float)values[rows[r]];
+                    }
+
+                    columns.Add(new SingleDataFrameColumn(names[0], floats));
+                    if (feature.MissingIndicator)
+                    {
+                        columns.Add(new SingleDataFrameColumn(names[1], floats.Select(v => float.IsNaN(v) ? 1f : 0f)));
+                    }
+
+                    break;
+                case FeatureKind.DateTime:
+                    if (column.DataType != typeof(DateTime))
+                    {
+                        throw Errors.Fail($"The feature column '{column.Name}' in {source} holds {ColumnSummary.TypeName(column.DataType)} values, but the model was trained on date-times there.");
+                    }
+
+                    var dates = rows.Select(r => (DateTime?)column[r]).ToArray();
+                    columns.Add(new SingleDataFrameColumn(names[0], dates.Select(d => d is { } v ? v.Year : float.NaN)));
+                    columns.Add(new SingleDataFrameColumn(names[1], dates.Select(d => d is { } v ? v.Month : float.NaN)));
+                    columns.Add(new SingleDataFrameColumn(names[2], dates.Select(d => d is { } v ? v.Day : float.NaN)));
+                    columns.Add(new SingleDataFrameColumn(names[3], dates.Select(d => d is { } v ? (float)v.DayOfWeek : float.NaN)));
+                    columns.Add(new SingleDataFrameColumn(names[4], dates.Select(d => d is { } v ? v.Hour : float.NaN)));
+                    break;
+                default:
+                    var text = Columns.AsText(column);
+                    columns.Add(new StringDataFrameColumn(names[0], rows.Select(r => text[r] ?? "")));
+                    break;
             }
         }
 
@@ -157,7 +256,10 @@ internal sealed class FeaturePlan
         IEstimator<ITransformer>? chain = null;
         void Append(IEstimator<ITransformer> next) => chain = chain is null ? next : chain.Append(next);
 
-        var numeric = Enumerable.Range(0, Features.Count).Where(i => Features[i].Kind == FeatureKind.Numeric).Select(InternalName).ToArray();
+        var numeric = Enumerable.Range(0, Features.Count)
+            .Where(i => Features[i].Kind is FeatureKind.Numeric or FeatureKind.Boolean or FeatureKind.DateTime)
+            .SelectMany(InternalNames)
+            .ToArray();
         if (numeric.Length > 0)
         {
             Append(ml.Transforms.Concatenate("Numeric", numeric));
@@ -167,7 +269,7 @@ internal sealed class FeaturePlan
 
         for (var i = 0; i < Features.Count; i++)
         {
-            var name = InternalName(i);
+            var name = InternalNames(i)[0];
             switch (Features[i].Kind)
             {
                 case FeatureKind.Categorical:
@@ -175,7 +277,7 @@ internal sealed class FeaturePlan
                     parts.Add(name + "_oh");
                     break;
                 case FeatureKind.Hashed:
-                    Append(ml.Transforms.Categorical.OneHotHashEncoding(name + "_hash", name, numberOfBits: 10));
+                    Append(ml.Transforms.Categorical.OneHotHashEncoding(name + "_hash", name, numberOfBits: HashBits));
                     parts.Add(name + "_hash");
                     break;
                 case FeatureKind.Text:
