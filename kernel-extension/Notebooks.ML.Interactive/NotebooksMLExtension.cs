@@ -24,6 +24,8 @@ public static class NotebooksMLExtension
         ("#!load", LoadMagic.Usage),
         ("#!plot", PlotMagic.Usage),
         ("#!train", TrainMagic.Usage),
+        ("#!evaluate", EvaluateMagic.Usage),
+        ("#!predict", PredictMagic.Usage),
         ("#!seed", SeedMagic.Usage),
     ];
 
@@ -46,6 +48,8 @@ public static class NotebooksMLExtension
         LoadMagic.Register(root);
         PlotMagic.Register(root);
         TrainMagic.Register(root);
+        EvaluateMagic.Register(root);
+        PredictMagic.Register(root);
         SeedMagic.Register(root);
 
         KernelInvocationContext.Current?.Display(new HtmlString(LoadedCard()), "text/html");

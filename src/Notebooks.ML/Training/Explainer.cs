@@ -2,8 +2,6 @@ using Microsoft.Data.Analysis;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
-using Notebooks.ML.Charts;
-using Plotly.NET;
 
 namespace Notebooks.ML.Training;
 
@@ -11,6 +9,14 @@ namespace Notebooks.ML.Training;
 /// <param name="Column">The source column.</param>
 /// <param name="Drop">Metric without shuffling minus metric with it (for clustering: the share of rows that change cluster).</param>
 public sealed record FeatureImportance(string Column, double Drop);
+
+/// <summary>A learning curve: the primary metric on validation and training rows as training grows.</summary>
+/// <param name="Axis">What grows: <c>boosting iteration</c>, <c>trees</c> or <c>training rows</c>.</param>
+/// <param name="Steps">The iterations, trees or row counts.</param>
+/// <param name="Validation">The metric on held-out rows (up to 2,000 of them) at each step.</param>
+/// <param name="Training">The metric on training rows (up to 2,000 of them) at each step.</param>
+/// <param name="Metric">The metric's name.</param>
+public sealed record LearningCurve(string Axis, IReadOnlyList<double> Steps, IReadOnlyList<double> Validation, IReadOnlyList<double> Training, string Metric);
 
 /// <summary>Permutation feature importance and learning curves.</summary>
 internal static class Explainer
@@ -72,7 +78,7 @@ internal static class Explainer
     /// Boosted and bagged trees: the metric after each iteration, replayed from the trained trees (no retraining).
     /// Other trainers: the metric when trained on growing shares of the training rows.
     /// </summary>
-    public static GenericChart? LearningCurve(TrainingRun run, Fitted fitted, int[] trainRows, int[] evalRows, CancellationToken cancellationToken)
+    public static LearningCurve? Curve(TrainingRun run, Fitted fitted, int[] trainRows, int[] evalRows, CancellationToken cancellationToken)
     {
         var task = run.Label.Task;
         var (metric, _) = Evaluation.Primary(task);
@@ -89,7 +95,7 @@ internal static class Explainer
             var steps = Checkpoints(ensemble.Trees.Count);
             var validation = Replay(run, fitted, ensemble, evalSample, steps, forest);
             var training = Replay(run, fitted, ensemble, trainSample, steps, forest);
-            return ModelCharts.LearningCurve(forest ? "trees" : "boosting iteration", steps.Select(s => (double)s).ToArray(), validation, training, metric);
+            return new LearningCurve(forest ? "trees" : "boosting iteration", steps.Select(s => (double)s).ToArray(), validation, training, metric);
         }
 
         var sizes = new List<double>();
@@ -120,7 +126,7 @@ internal static class Explainer
             trainingBySize.Add(Score(run, model, Sample(subset, SampleRows, run.Options.Seed + 3)));
         }
 
-        return sizes.Count < 2 ? null : ModelCharts.LearningCurve("training rows", sizes, validationBySize, trainingBySize, metric);
+        return sizes.Count < 2 ? null : new LearningCurve("training rows", sizes, validationBySize, trainingBySize, metric);
     }
 
     private static double Score(TrainingRun run, Fitted fitted, int[] rows)
@@ -192,7 +198,7 @@ internal static class Explainer
             }
 
             var model = prediction.Model;
-            if (model.GetType().GetProperty("SubModel") is { } sub)
+            if (model.GetType().GetProperties().FirstOrDefault(p => p.Name == "SubModel") is { } sub)
             {
                 model = sub.GetValue(model)!;
             }

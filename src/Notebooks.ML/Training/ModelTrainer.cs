@@ -208,7 +208,7 @@ public static class ModelTrainer
         var split = run.Modulus is { } mod
             ? $"rows whose 0-based index (among labelled rows) % {mod} == 0 held out"
             : $"seeded random split, {options.TestFraction.ToString("P0", CultureInfo.InvariantCulture)} held out";
-        return Build(run, fitted, reporter, metrics, null, charts, explanation.Importance, search, split, trainRows.Length, testRows.Length);
+        return Build(run, fitted, reporter, metrics, null, charts, explanation, search, split, trainRows.Length, testRows.Length);
     }
 
     private static TrainedModel CrossValidate(TrainingRun run, int folds, ProgressReporter reporter, CancellationToken cancellationToken)
@@ -246,7 +246,7 @@ public static class ModelTrainer
         var final = Fit(run, run.Trainer, options.Hyperparameters, run.Labeled, cancellationToken);
         var explanation = Explain(run, first!, firstTrain, firstTest, reporter, 0.8, cancellationToken);
         charts.AddRange(explanation.Charts);
-        return Build(run, final, reporter, mean, std, charts, explanation.Importance, null,
+        return Build(run, final, reporter, mean, std, charts, explanation, null,
             $"{folds}-fold cross-validation (seeded); metrics are the mean over folds, charts use every row's out-of-fold prediction; the model is refit on all rows",
             run.Labeled.Length, run.Labeled.Length);
     }
@@ -255,7 +255,7 @@ public static class ModelTrainer
 
     private static TrainedModel Build(
         TrainingRun run, Fitted fitted, ProgressReporter reporter, IReadOnlyDictionary<string, double> metrics,
-        IReadOnlyDictionary<string, double>? spread, List<GenericChart> charts, IReadOnlyList<FeatureImportance> importance,
+        IReadOnlyDictionary<string, double>? spread, List<GenericChart> charts, Explanation explanation,
         SearchResult? search, string split, int trainRows, int testRows)
     {
         var options = run.Options;
@@ -279,7 +279,10 @@ public static class ModelTrainer
             Folds = options.Folds,
             TrainerReason = trainerReason,
         };
-        return new TrainedModel(fitted.Ml, fitted.Model, fitted.InputSchema, run.Label, run.Features, info, metrics, spread, charts, importance, search?.Trials ?? []);
+        return new TrainedModel(fitted.Ml, fitted.Model, fitted.InputSchema, run.Label, run.Features, info, metrics, spread, charts, explanation.Importance, search?.Trials ?? [])
+        {
+            LearningCurve = explanation.Curve,
+        };
     }
 
     /// <summary>Fits featurizer and trainer on <paramref name="rows"/>, in a fresh seeded MLContext.</summary>
@@ -356,13 +359,13 @@ public static class ModelTrainer
     {
         if (!run.Options.Explain)
         {
-            return new Explanation([], []);
+            return new Explanation([], null, []);
         }
 
         reporter.Report("Explaining", $"permutation importance of {run.Features.Features.Count} columns", at);
         var importance = Explainer.Importance(run, fitted, evalRows, cancellationToken);
         reporter.Report("Explaining", "learning curve", at + ((1 - at) / 2));
-        var curve = Explainer.LearningCurve(run, fitted, trainRows, evalRows, cancellationToken);
+        var curve = Explainer.Curve(run, fitted, trainRows, evalRows, cancellationToken);
         var (metric, _) = Evaluation.Primary(run.Label.Task);
         var charts = new List<GenericChart>();
         if (importance.Count > 0)
@@ -373,10 +376,10 @@ public static class ModelTrainer
 
         if (curve is not null)
         {
-            charts.Add(curve);
+            charts.Add(Charts.ModelCharts.LearningCurve(curve.Axis, curve.Steps, curve.Validation, curve.Training, curve.Metric));
         }
 
-        return new Explanation(importance, charts);
+        return new Explanation(importance, curve, charts);
     }
 
     internal static DataFrame ToView(DataFrame frame, int[] rows, FeaturePlan features, LabelPlan label, string source)
@@ -438,4 +441,4 @@ internal sealed record TrainingRun(DataFrame Frame, string Source, TrainOptions 
 /// <summary>A fitted pipeline: the featurizer and the trainer's part kept apart so that explanations can reach the trees.</summary>
 internal sealed record Fitted(MLContext Ml, string Trainer, IReadOnlyDictionary<string, string> Requested, IReadOnlyDictionary<string, string> Settings, ITransformer Featurizer, ITransformer Head, ITransformer Model, DataViewSchema InputSchema);
 
-internal sealed record Explanation(IReadOnlyList<FeatureImportance> Importance, IReadOnlyList<GenericChart> Charts);
+internal sealed record Explanation(IReadOnlyList<FeatureImportance> Importance, LearningCurve? Curve, IReadOnlyList<GenericChart> Charts);

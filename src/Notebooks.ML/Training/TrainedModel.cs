@@ -113,6 +113,9 @@ public sealed class TrainedModel
     /// <summary>Permutation feature importance, most important first (empty when not computed).</summary>
     public IReadOnlyList<FeatureImportance> Importance { get; }
 
+    /// <summary>The learning curve behind the chart (null when not computed).</summary>
+    public LearningCurve? LearningCurve { get; init; }
+
     /// <summary>The trials of <c>--trainer auto</c>, in the order they ran (empty otherwise).</summary>
     public IReadOnlyList<SearchTrial> Leaderboard { get; }
 
