@@ -91,7 +91,7 @@ public static class ModelTrainer
 
         if (frame.Rows.Count == 0)
         {
-            throw Errors.Fail($"{source} has no rows to train on.");
+            throw Errors.Fail($"{Capitalized(source)} has no rows to train on.");
         }
 
         DataFrameColumn? labelColumn = null;
@@ -139,7 +139,7 @@ public static class ModelTrainer
             : Enumerable.Range(0, (int)frame.Rows.Count).Where(i => labelColumn[i] is not null).ToArray();
         if (options.Folds is { } folds && labeled.Length < folds)
         {
-            throw Errors.Fail($"{source} has {labeled.Length} rows with a label, fewer than --folds {folds}: each fold needs at least one row. Use fewer folds.");
+            throw Errors.Fail($"{Capitalized(source)} has {labeled.Length} rows with a label, fewer than --folds {folds}: each fold needs at least one row. Use fewer folds.");
         }
 
         // Hyperparameters are checked now, before any training, so that a typo fails at once.
@@ -176,7 +176,7 @@ public static class ModelTrainer
             : Split(run.Labeled, options.TestFraction, options.Seed);
         if (trainRows.Length < 2 || testRows.Length < 1)
         {
-            throw Errors.Fail($"{run.Source} has {run.Labeled.Length} rows{(run.Label.Task == MLTask.Clustering ? "" : " with a label")}: too few to hold out {(run.Modulus is { } m ? $"every {m}th row" : options.TestFraction.ToString("P0", CultureInfo.InvariantCulture))} for testing. Use more data or another split.");
+            throw Errors.Fail($"{Capitalized(run.Source)} has {run.Labeled.Length} rows{(run.Label.Task == MLTask.Clustering ? "" : " with a label")}: too few to hold out {(run.Modulus is { } m ? $"every {m}th row" : options.TestFraction.ToString("P0", CultureInfo.InvariantCulture))} for testing. Use more data or another split.");
         }
 
         var trainer = run.Trainer;
@@ -250,6 +250,8 @@ public static class ModelTrainer
             $"{folds}-fold cross-validation (seeded); metrics are the mean over folds, charts use every row's out-of-fold prediction; the model is refit on all rows",
             run.Labeled.Length, run.Labeled.Length);
     }
+
+    private static string Capitalized(string text) => text.Length > 0 ? char.ToUpperInvariant(text[0]) + text[1..] : text;
 
     private static string Html(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
 

@@ -40,8 +40,8 @@ internal static class TrainerCatalog
 
         if (!_names.Contains(name))
         {
-            var near = Errors.ClosestMatch(name, _names.Append("auto")) is { } n ? $" Did you mean '{n}'?" : "";
-            throw Errors.BadOption("--trainer", requested, $"one of auto, {string.Join(", ", _names)}.{near}");
+            var near = Errors.ClosestMatch(name, _names.Append("auto")) is { } n ? $" (did you mean '{n}'?)" : "";
+            throw Errors.BadOption("--trainer", requested, $"one of auto, {string.Join(", ", _names)}{near}");
         }
 
         if (!Supports(name, task))
