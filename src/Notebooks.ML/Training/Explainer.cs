@@ -1,4 +1,3 @@
-using Microsoft.Data.Analysis;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
@@ -44,18 +43,7 @@ internal static class Explainer
             cancellationToken.ThrowIfCancellationRequested();
             var order = Enumerable.Range(0, sample.Length).ToArray();
             new Random(unchecked((seed * 7919) + i)).Shuffle(order);
-            var indices = new Int32DataFrameColumn("order", order);
-            var shuffled = new DataFrame(view.Columns.Select(c =>
-            {
-                if (!run.Features.InternalNames(i).Contains(c.Name))
-                {
-                    return c;
-                }
-
-                var copy = c.Clone(indices);
-                copy.SetName(c.Name);
-                return copy;
-            }));
+            var shuffled = view.Permuted(run.Features.InternalNames(i).ToArray(), order);
             var permuted = Evaluation.Extract(fitted.Model.Transform(shuffled), run.Label);
             double drop;
             if (task == MLTask.Clustering)

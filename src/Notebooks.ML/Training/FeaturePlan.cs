@@ -116,7 +116,7 @@ internal sealed partial class FeaturePlan
                     continue;
                 }
 
-                features.Add(new(column.Name, FeatureKind.Numeric, missing > 0 ? $"number; {missing:N0} missing → training mean, with an indicator column" : "number", missing > 0));
+                features.Add(new(column.Name, FeatureKind.Numeric, missing > 0 ? $"number; {missing:N0} missing → training mean (LightGBM: its own missing-value splits), with an indicator column" : "number", missing > 0));
                 continue;
             }
 
@@ -178,6 +178,15 @@ internal sealed partial class FeaturePlan
     [GeneratedRegex("(^|[_ .-])(id|key|uuid|guid)$|^(id|index|rowid|row)$|[a-z]Id$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex IdName();
 
+    /// <summary>The vector column that holds every number, true/false and date part.</summary>
+    public const string NumericColumn = "Numeric";
+
+    /// <summary>The internal names of the slots of <see cref="NumericColumn"/>, in order.</summary>
+    public IReadOnlyList<string> NumericSlots => Enumerable.Range(0, Features.Count)
+        .Where(i => Features[i].Kind is FeatureKind.Numeric or FeatureKind.Boolean or FeatureKind.DateTime)
+        .SelectMany(InternalNames)
+        .ToArray();
+
     /// <summary>The internal ML.NET column names of feature <paramref name="index"/>: the value, its parts or its indicator.</summary>
     public IReadOnlyList<string> InternalNames(int index)
     {
@@ -192,13 +201,13 @@ internal sealed partial class FeaturePlan
     }
 
     /// <summary>
-    /// Copies the feature columns of the given rows into ML.NET-friendly types (float for numbers, text for
+    /// Copies the feature columns of the given rows into ML.NET-friendly arrays (float for numbers, text for
     /// categories), named <c>f0</c>, <c>f1</c>, … so that any column name works; date-times become their parts and
     /// numbers with missing values get a 0/1 indicator.
     /// </summary>
-    public List<DataFrameColumn> ToMLColumns(DataFrame frame, int[] rows, string source)
+    public List<(string Name, Array Values)> ToMLColumns(DataFrame frame, int[] rows, string source)
     {
-        var columns = new List<DataFrameColumn>(Features.Count + 1);
+        var columns = new List<(string, Array)>(Features.Count + 1);
         for (var i = 0; i < Features.Count; i++)
         {
             var feature = Features[i];
@@ -212,17 +221,11 @@ internal sealed partial class FeaturePlan
                         throw Errors.Fail($"The feature column '{column.Name}' in {source} holds {ColumnSummary.TypeName(column.DataType)} values, but the model was trained on {(feature.Kind == FeatureKind.Boolean ? "true/false values" : "numbers")} there.");
                     }
 
-                    var values = Columns.AsDoubles(column);
-                    var floats = new float[rows.Length];
-                    for (var r = 0; r < rows.Length; r++)
-                    {
-                        floats[r] = (float)values[rows[r]];
-                    }
-
-                    columns.Add(new SingleDataFrameColumn(names[0], floats));
+                    var floats = FastColumns.Floats(column, rows);
+                    columns.Add((names[0], floats));
                     if (feature.MissingIndicator)
                     {
-                        columns.Add(new SingleDataFrameColumn(names[1], floats.Select(v => float.IsNaN(v) ? 1f : 0f)));
+                        columns.Add((names[1], floats.Select(v => float.IsNaN(v) ? 1f : 0f).ToArray()));
                     }
 
                     break;
@@ -233,15 +236,15 @@ internal sealed partial class FeaturePlan
                     }
 
                     var dates = rows.Select(r => (DateTime?)column[r]).ToArray();
-                    columns.Add(new SingleDataFrameColumn(names[0], dates.Select(d => d is { } v ? v.Year : float.NaN)));
-                    columns.Add(new SingleDataFrameColumn(names[1], dates.Select(d => d is { } v ? v.Month : float.NaN)));
-                    columns.Add(new SingleDataFrameColumn(names[2], dates.Select(d => d is { } v ? v.Day : float.NaN)));
-                    columns.Add(new SingleDataFrameColumn(names[3], dates.Select(d => d is { } v ? (float)v.DayOfWeek : float.NaN)));
-                    columns.Add(new SingleDataFrameColumn(names[4], dates.Select(d => d is { } v ? v.Hour : float.NaN)));
+                    columns.Add((names[0], dates.Select(d => d is { } v ? v.Year : float.NaN).ToArray()));
+                    columns.Add((names[1], dates.Select(d => d is { } v ? v.Month : float.NaN).ToArray()));
+                    columns.Add((names[2], dates.Select(d => d is { } v ? v.Day : float.NaN).ToArray()));
+                    columns.Add((names[3], dates.Select(d => d is { } v ? (float)v.DayOfWeek : float.NaN).ToArray()));
+                    columns.Add((names[4], dates.Select(d => d is { } v ? v.Hour : float.NaN).ToArray()));
                     break;
                 default:
                     var text = Columns.AsText(column);
-                    columns.Add(new StringDataFrameColumn(names[0], rows.Select(r => text[r] ?? "")));
+                    columns.Add((names[0], rows.Select(r => (text[r] ?? "").AsMemory()).ToArray()));
                     break;
             }
         }
@@ -250,21 +253,24 @@ internal sealed partial class FeaturePlan
     }
 
     /// <summary>The featurization pipeline that produces the <c>Features</c> vector.</summary>
-    public IEstimator<ITransformer> Pipeline(MLContext ml, bool normalize)
+    /// <param name="ml">The context.</param>
+    /// <param name="normalize">Scale features to [0, 1] (linear models, k-means).</param>
+    /// <param name="replaceMissing">Replace missing numbers by the training mean; LightGBM handles them itself.</param>
+    public IEstimator<ITransformer> Pipeline(MLContext ml, bool normalize, bool replaceMissing = true)
     {
         var parts = new List<string>();
         IEstimator<ITransformer>? chain = null;
         void Append(IEstimator<ITransformer> next) => chain = chain is null ? next : chain.Append(next);
 
-        var numeric = Enumerable.Range(0, Features.Count)
-            .Where(i => Features[i].Kind is FeatureKind.Numeric or FeatureKind.Boolean or FeatureKind.DateTime)
-            .SelectMany(InternalNames)
-            .ToArray();
-        if (numeric.Length > 0)
+        if (NumericSlots.Count > 0)
         {
-            Append(ml.Transforms.Concatenate("Numeric", numeric));
-            Append(ml.Transforms.ReplaceMissingValues("Numeric", replacementMode: MissingValueReplacingEstimator.ReplacementMode.Mean));
-            parts.Add("Numeric");
+            // The numbers arrive as one vector column (see ColumnTable): no Concatenate pass is needed for them.
+            if (replaceMissing)
+            {
+                Append(ml.Transforms.ReplaceMissingValues(NumericColumn, replacementMode: MissingValueReplacingEstimator.ReplacementMode.Mean));
+            }
+
+            parts.Add(NumericColumn);
         }
 
         for (var i = 0; i < Features.Count; i++)
@@ -287,7 +293,7 @@ internal sealed partial class FeaturePlan
             }
         }
 
-        Append(ml.Transforms.Concatenate("Features", parts.ToArray()));
+        Append(parts.Count == 1 ? ml.Transforms.CopyColumns("Features", parts[0]) : ml.Transforms.Concatenate("Features", parts.ToArray()));
         if (normalize)
         {
             Append(ml.Transforms.NormalizeMinMax("Features"));

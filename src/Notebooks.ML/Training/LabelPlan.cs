@@ -129,21 +129,4 @@ internal sealed class LabelPlan
 
         return string.Compare(a, b, StringComparison.OrdinalIgnoreCase);
     }
-
-    /// <summary>The ML.NET label column: bool (binary), text (multiclass, keyed in the pipeline) or float (regression).</summary>
-    public DataFrameColumn ToMLColumn(DataFrameColumn label, string name)
-    {
-        switch (Task)
-        {
-            case MLTask.Clustering:
-                return new SingleDataFrameColumn(name, label.Length);
-            case MLTask.Binary:
-                var text = Columns.AsText(label);
-                return new BooleanDataFrameColumn(name, text.Select(v => v == Classes[1]));
-            case MLTask.Multiclass:
-                return new StringDataFrameColumn(name, Columns.AsText(label).Select(v => v ?? ""));
-            default:
-                return new SingleDataFrameColumn(name, Columns.AsDoubles(label).Select(v => (float)v));
-        }
-    }
 }

@@ -39,6 +39,9 @@ public static class ModelTrainer
         ArgumentNullException.ThrowIfNull(options);
         var reporter = new ProgressReporter(progress);
         var source = Describe(frame, options.DataName);
+        // A frame built in code is fingerprinted by hashing every value: that runs beside training (trainers
+        // default to one thread), not before it.
+        var fingerprint = Task.Run(() => Fingerprint.Of(frame), CancellationToken.None);
         reporter.Report("Preparing data", $"{frame.Rows.Count:N0} rows × {frame.Columns.Count} columns", 0.01);
         var run = Prepare(frame, options, source);
         cancellationToken.ThrowIfCancellationRequested();
@@ -47,8 +50,8 @@ public static class ModelTrainer
         try
         {
             model = options.Folds is { } folds
-                ? CrossValidate(run, folds, reporter, cancellationToken)
-                : HoldOut(run, reporter, cancellationToken);
+                ? CrossValidate(run with { Fingerprint = fingerprint }, folds, reporter, cancellationToken)
+                : HoldOut(run with { Fingerprint = fingerprint }, reporter, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException and not NotebookException && cancellationToken.IsCancellationRequested)
         {
@@ -267,7 +270,7 @@ public static class ModelTrainer
         var info = new TrainedModelInfo(
             DataName: options.DataName,
             DataSource: DataProvenance.Of(run.Frame)?.Source,
-            DataFingerprint: Fingerprint.Of(run.Frame),
+            DataFingerprint: run.Fingerprint?.GetAwaiter().GetResult() ?? Fingerprint.Of(run.Frame),
             Trainer: fitted.Trainer,
             Hyperparameters: fitted.Settings,
             Seed: options.Seed,
@@ -294,7 +297,7 @@ public static class ModelTrainer
         var ml = new MLContext(seed ?? run.Options.Seed);
         using var cancel = cancellationToken.Register(() => CancelExecution(ml));
         var view = ToView(run.Frame, rows, run.Features, run.Label, run.Source);
-        var featurizer = run.Features.Pipeline(ml, TrainerCatalog.Normalizes(trainer)).Fit(view);
+        var featurizer = run.Features.Pipeline(ml, TrainerCatalog.Normalizes(trainer), !TrainerCatalog.HandlesMissing(trainer)).Fit(view);
         var featurized = featurizer.Transform(view);
         if (TrainerCatalog.WantsCache(trainer))
         {
@@ -323,7 +326,7 @@ public static class ModelTrainer
 
         cancellationToken.ThrowIfCancellationRequested();
         var model = new TransformerChain<ITransformer>(featurizer, trained);
-        return new Fitted(ml, trainer, hyperparameters, settings, featurizer, trained, model, ((IDataView)view).Schema);
+        return new Fitted(ml, trainer, hyperparameters, settings, featurizer, trained, model, view.Schema);
     }
 
     /// <summary>
@@ -384,31 +387,34 @@ public static class ModelTrainer
         return new Explanation(importance, curve, charts);
     }
 
-    internal static DataFrame ToView(DataFrame frame, int[] rows, FeaturePlan features, LabelPlan label, string source)
+    internal static ColumnTable ToView(DataFrame frame, int[] rows, FeaturePlan features, LabelPlan label, string source)
     {
         var columns = features.ToMLColumns(frame, rows, source);
         var labelSource = label.Column.Length > 0 && frame.Columns.IndexOf(label.Column) >= 0 ? frame.Columns[label.Column] : null;
         var labelName = label.Task == MLTask.Multiclass ? SourceLabelColumn : LabelColumn;
-        DataFrameColumn labelColumn;
+        Array values;
         if (labelSource is null || label.Task == MLTask.Clustering)
         {
             // Predicting on data without the label: a placeholder keeps the pipeline's schema whole.
-            labelColumn = label.Task switch
+            values = label.Task switch
             {
-                MLTask.Binary => new BooleanDataFrameColumn(labelName, Enumerable.Repeat(false, rows.Length)),
-                MLTask.Multiclass => new StringDataFrameColumn(labelName, rows.Select(_ => label.Classes[0])),
-                _ => new SingleDataFrameColumn(labelName, Enumerable.Repeat(0f, rows.Length)),
+                MLTask.Binary => new bool[rows.Length],
+                MLTask.Multiclass => rows.Select(_ => label.Classes[0].AsMemory()).ToArray(),
+                _ => new float[rows.Length],
             };
         }
         else
         {
-            var full = label.ToMLColumn(labelSource, labelName);
-            labelColumn = full.Clone(new Int32DataFrameColumn("rows", rows));
-            labelColumn.SetName(labelName);
+            values = label.Task switch
+            {
+                MLTask.Binary => Columns.AsText(labelSource) is var text ? rows.Select(r => text[r] == label.Classes[1]).ToArray() : [],
+                MLTask.Multiclass => Columns.AsText(labelSource) is var names ? rows.Select(r => (names[r] ?? "").AsMemory()).ToArray() : [],
+                _ => FastColumns.Floats(labelSource, rows),
+            };
         }
 
-        columns.Add(labelColumn);
-        return new DataFrame(columns);
+        columns.Add((labelName, values));
+        return new ColumnTable(columns, FeaturePlan.NumericColumn, features.NumericSlots);
     }
 
     /// <summary>Progress with a throttle-free clock: the magic decides how often to draw.</summary>
@@ -438,7 +444,11 @@ public static class ModelTrainer
 }
 
 /// <summary>One call of <see cref="ModelTrainer.Train"/>: the data and the decisions made about it.</summary>
-internal sealed record TrainingRun(DataFrame Frame, string Source, TrainOptions Options, LabelPlan Label, FeaturePlan Features, int[] Labeled, string Trainer, int? Modulus);
+internal sealed record TrainingRun(DataFrame Frame, string Source, TrainOptions Options, LabelPlan Label, FeaturePlan Features, int[] Labeled, string Trainer, int? Modulus)
+{
+    /// <summary>The data's fingerprint, computed beside training.</summary>
+    public Task<string>? Fingerprint { get; init; }
+}
 
 /// <summary>A fitted pipeline: the featurizer and the trainer's part kept apart so that explanations can reach the trees.</summary>
 internal sealed record Fitted(MLContext Ml, string Trainer, IReadOnlyDictionary<string, string> Requested, IReadOnlyDictionary<string, string> Settings, ITransformer Featurizer, ITransformer Head, ITransformer Model, DataViewSchema InputSchema);

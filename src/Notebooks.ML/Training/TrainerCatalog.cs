@@ -56,6 +56,12 @@ internal static class TrainerCatalog
     /// <summary>Whether the trainer wants normalized features (linear models and k-means do; trees do not).</summary>
     public static bool Normalizes(string trainer) => trainer is "sdca" or "lbfgs" or "averaged-perceptron" or "kmeans";
 
+    /// <summary>
+    /// Whether the trainer handles missing numbers itself: LightGBM learns which side of each split they go to (as
+    /// scikit-learn's HistGradientBoosting does), so its pipeline skips mean replacement.
+    /// </summary>
+    public static bool HandlesMissing(string trainer) => trainer is "lightgbm";
+
     /// <summary>Whether the trainer makes several passes over the data, so that caching the features pays.</summary>
     public static bool WantsCache(string trainer) => trainer is "sdca" or "lbfgs" or "averaged-perceptron" or "kmeans";
 
