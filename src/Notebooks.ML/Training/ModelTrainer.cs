@@ -197,7 +197,8 @@ public static class ModelTrainer
 
         reporter.Report("Evaluating", $"{testRows.Length:N0} held-out rows", 0.8);
         var testView = ToView(run.Frame, testRows, run.Features, run.Label, run.Source);
-        var predictions = fitted.Model.Transform(testView);
+        // Cached: the evaluator and the charts read the same predictions, which are computed once.
+        var predictions = fitted.Ml.Data.Cache(fitted.Model.Transform(testView));
         var metrics = Evaluation.Metrics(fitted.Ml, predictions, run.Label);
         var scored = Evaluation.Extract(predictions, run.Label);
         var charts = Evaluation.Charts(scored, run.Label, metrics);
@@ -231,7 +232,7 @@ public static class ModelTrainer
             var best = perFold.Count == 0 ? null : $"mean {primary} so far {Html(perFold.Average(m => m[primary]))}";
             reporter.Report("Cross-validating", $"{run.Trainer} on {train.Length:N0} rows, testing on {test.Length:N0}", 0.02 + (0.75 * fold / (folds + 1)), $"fold {fold + 1} of {folds}", best);
             var fitted = Fit(run, run.Trainer, options.Hyperparameters, train, cancellationToken);
-            var predictions = fitted.Model.Transform(ToView(run.Frame, test, run.Features, run.Label, run.Source));
+            var predictions = fitted.Ml.Data.Cache(fitted.Model.Transform(ToView(run.Frame, test, run.Features, run.Label, run.Source)));
             perFold.Add(Evaluation.Metrics(fitted.Ml, predictions, run.Label));
             scoredParts.Add(Evaluation.Extract(predictions, run.Label));
             if (fold == 0)

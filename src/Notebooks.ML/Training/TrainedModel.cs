@@ -202,7 +202,7 @@ public sealed class TrainedModel
             throw Errors.Fail($"{source} has no rows with a label '{Label}' to evaluate on.");
         }
 
-        var predictions = _model.Transform(ModelTrainer.ToView(data, rows, _features, _label, source));
+        var predictions = _ml.Data.Cache(_model.Transform(ModelTrainer.ToView(data, rows, _features, _label, source)));
         var metrics = Evaluation.Metrics(_ml, predictions, _label);
         var charts = Evaluation.Charts(Evaluation.Extract(predictions, _label), _label, metrics);
         return new ModelEvaluation(metrics, charts, rows.Length);
