@@ -31,7 +31,7 @@ public static class ModelCharts
     /// <summary>ROC points, thinned to at most about 200 so that the chart stays small.</summary>
     internal static (double[] Fpr, double[] Tpr) RocPoints(IReadOnlyList<bool> actual, IReadOnlyList<double> scores)
     {
-        var order = Enumerable.Range(0, scores.Count).OrderByDescending(i => scores[i]).ThenBy(i => i).ToArray();
+        var order = Descending(scores);
         var positives = actual.Count(a => a);
         var negatives = actual.Count - positives;
         var fpr = new List<double> { 0 };
@@ -59,6 +59,21 @@ public static class ModelCharts
         }
 
         return (fpr.ToArray(), tpr.ToArray());
+    }
+
+    /// <summary>Row indices by descending score (ties in any order: the curves only take points between ties).</summary>
+    private static int[] Descending(IReadOnlyList<double> scores)
+    {
+        var keys = new double[scores.Count];
+        var order = new int[scores.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = -scores[i];
+            order[i] = i;
+        }
+
+        Array.Sort(keys, order);
+        return order;
     }
 
     /// <summary>A confusion matrix heatmap: rows are true classes, columns predicted ones.</summary>
@@ -163,7 +178,7 @@ public static class ModelCharts
     /// <summary>One point per distinct threshold (thinned to about 200): the positive class is predicted at or above it.</summary>
     internal static IReadOnlyList<(double Threshold, double Precision, double Recall, double Accuracy, double F1)> ThresholdPoints(IReadOnlyList<bool> actual, IReadOnlyList<double> scores)
     {
-        var order = Enumerable.Range(0, scores.Count).OrderByDescending(i => scores[i]).ThenBy(i => i).ToArray();
+        var order = Descending(scores);
         var positives = actual.Count(a => a);
         var negatives = actual.Count - positives;
         var points = new List<(double, double, double, double, double)> { (double.PositiveInfinity, 1, 0, negatives / (double)Math.Max(1, actual.Count), 0) };

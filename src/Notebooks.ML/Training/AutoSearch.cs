@@ -60,7 +60,7 @@ internal static class AutoSearch
         while (!OutOfBudget())
         {
             var candidates = Enumerable.Range(0, Candidates)
-                .Select(i => round == 0 && i < trainers.Count ? new SearchCandidate(trainers[i], new Dictionary<string, string>()) : Sample(trainers, task, random))
+                .Select(i => round == 0 && i < trainers.Count ? new SearchCandidate(trainers[i], new Dictionary<string, string>()) : Sample(trainers, random))
                 .ToList();
             round++;
             for (var rung = 0; rung <= 2 && candidates.Count > 0 && !OutOfBudget(); rung++)
@@ -157,7 +157,7 @@ internal static class AutoSearch
     }
 
     /// <summary>A random candidate: a trainer, then hyperparameters from ranges that suit it.</summary>
-    private static SearchCandidate Sample(IReadOnlyList<string> trainers, MLTask task, Random random)
+    private static SearchCandidate Sample(IReadOnlyList<string> trainers, Random random)
     {
         var trainer = trainers[random.Next(trainers.Count)];
         string LogUniform(double low, double high) => Math.Exp(Math.Log(low) + (random.NextDouble() * (Math.Log(high) - Math.Log(low)))).ToString("G3", CultureInfo.InvariantCulture);
@@ -202,7 +202,6 @@ internal static class AutoSearch
                 break;
         }
 
-        _ = task;
         return new SearchCandidate(trainer, h);
     }
 }

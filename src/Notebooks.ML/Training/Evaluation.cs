@@ -171,7 +171,9 @@ internal static class Evaluation
     /// <summary>The area under the ROC curve (ties count half), as ML.NET computes it.</summary>
     public static double Auc(IReadOnlyList<bool> positive, IReadOnlyList<double> score)
     {
-        var order = Enumerable.Range(0, score.Count).OrderBy(i => score[i]).ToArray();
+        var keys = score.ToArray();
+        var order = Enumerable.Range(0, keys.Length).ToArray();
+        Array.Sort(keys, order);
         double rankSum = 0;
         long positives = 0;
         var k = 0;

@@ -82,8 +82,13 @@ internal static class Explainer
             var forest = fitted.Trainer == "fastforest";
             var steps = Checkpoints(ensemble.Trees.Count);
             var validation = Replay(run, fitted, ensemble, evalSample, steps, forest);
-            var training = Replay(run, fitted, ensemble, trainSample, steps, forest);
-            return new LearningCurve(forest ? "trees" : "boosting iteration", steps.Select(s => (double)s).ToArray(), validation, training, metric);
+            // The replay follows each split as "value <= threshold"; where a tree routes missing values otherwise
+            // (LightGBM learns a side for them), the last point would not match the model: then the size curve is drawn.
+            if (Math.Abs(validation[^1] - Score(run, fitted, evalSample)) < 1e-4)
+            {
+                var training = Replay(run, fitted, ensemble, trainSample, steps, forest);
+                return new LearningCurve(forest ? "trees" : "boosting iteration", steps.Select(s => (double)s).ToArray(), validation, training, metric);
+            }
         }
 
         var sizes = new List<double>();

@@ -408,7 +408,7 @@ public static class ModelTrainer
         {
             values = label.Task switch
             {
-                MLTask.Binary => Columns.AsText(labelSource) is var text ? rows.Select(r => text[r] == label.Classes[1]).ToArray() : [],
+                MLTask.Binary => BinaryLabel(labelSource, label.Classes[1], rows),
                 MLTask.Multiclass => Columns.AsText(labelSource) is var names ? rows.Select(r => (names[r] ?? "").AsMemory()).ToArray() : [],
                 _ => FastColumns.Floats(labelSource, rows),
             };
@@ -416,6 +416,19 @@ public static class ModelTrainer
 
         columns.Add((labelName, values));
         return new ColumnTable(columns, FeaturePlan.NumericColumn, features.NumericSlots);
+    }
+
+    /// <summary>Whether each row holds the positive class; numbers are compared as numbers, without formatting each one.</summary>
+    private static bool[] BinaryLabel(DataFrameColumn column, string positive, int[] rows)
+    {
+        if (Columns.IsNumeric(column) && double.TryParse(positive, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        {
+            var numbers = FastColumns.Floats(column, rows);
+            return numbers.Select(v => v == (float)value).ToArray();
+        }
+
+        var text = Columns.AsText(column);
+        return rows.Select(r => text[r] == positive).ToArray();
     }
 
     /// <summary>Progress with a throttle-free clock: the magic decides how often to draw.</summary>

@@ -29,6 +29,15 @@ public sealed class ExplainTests
     }
 
     [Fact]
+    public void With_missing_feature_values_the_curve_still_ends_at_the_test_metric()
+    {
+        // airquality's Solar.R has missing values, which LightGBM routes by a learned side, not by threshold.
+        var data = DataLoader.Load(Repo.Data("airquality.csv")).Data;
+        var model = ModelTrainer.Train(data, new TrainOptions { Label = "Ozone", Split = "mod5" });
+        Assert.Equal(model.Metrics["RSquared"], model.LearningCurve!.Validation[^1], 3);
+    }
+
+    [Fact]
     public void Other_trainers_get_a_curve_over_training_set_size()
     {
         var data = DataLoader.Load(Repo.Data("breast_cancer.csv")).Data;
