@@ -11,7 +11,7 @@ namespace Notebooks.ML.Training;
 /// </summary>
 internal sealed class ColumnTable : IDataView
 {
-    private readonly Array[] _columns;
+    private readonly object[] _columns;
     private readonly IReadOnlyList<(string Name, Array Values)> _source;
     private readonly string? _vectorName;
     private readonly string[] _vectorSlots;
@@ -26,8 +26,7 @@ internal sealed class ColumnTable : IDataView
         _vectorName = vectorName;
         _vectorSlots = vectorSlots?.ToArray() ?? [];
         var builder = new DataViewSchema.Builder();
-        var arrays = new List<Array>();
-        var slots = new List<float[]>();
+        var arrays = new List<object>();
         var vectorAdded = false;
         foreach (var (name, values) in columns)
         {
@@ -36,7 +35,7 @@ internal sealed class ColumnTable : IDataView
                 if (!vectorAdded)
                 {
                     builder.AddColumn(vectorName, new VectorDataViewType(NumberDataViewType.Single, _vectorSlots.Length));
-                    arrays.Add(new float[0][]);
+                    arrays.Add(Array.Empty<float[]>());
                     vectorAdded = true;
                 }
 
@@ -56,8 +55,8 @@ internal sealed class ColumnTable : IDataView
         if (vectorAdded)
         {
             var byName = columns.ToDictionary(c => c.Name, c => c.Values);
-            var vector = _vectorSlots.Select(n => (float[])byName[n]).ToArray();
-            arrays[arrays.FindIndex(a => a is float[][])] = vector;
+            var slots = _vectorSlots.Select(n => (float[])byName[n]).ToArray();
+            arrays[arrays.FindIndex(a => a is float[][])] = new RowMajor(slots);
         }
 
         Schema = builder.ToSchema();
@@ -123,14 +122,10 @@ internal sealed class ColumnTable : IDataView
                 float[] f => (ValueGetter<float>)((ref float value) => value = f[_position]),
                 bool[] b => (ValueGetter<bool>)((ref bool value) => value = b[_position]),
                 ReadOnlyMemory<char>[] t => (ValueGetter<ReadOnlyMemory<char>>)((ref ReadOnlyMemory<char> value) => value = t[_position]),
-                float[][] v => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
+                RowMajor v => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
                 {
-                    var editor = VBufferEditor.Create(ref value, v.Length);
-                    for (var j = 0; j < v.Length; j++)
-                    {
-                        editor.Values[j] = v[j][_position];
-                    }
-
+                    var editor = VBufferEditor.Create(ref value, v.Width);
+                    v.Row(_position).CopyTo(editor.Values);
                     value = editor.Commit();
                 }),
                 _ => throw new InvalidOperationException($"No getter for column {column.Name}"),
@@ -142,6 +137,31 @@ internal sealed class ColumnTable : IDataView
         public override ValueGetter<DataViewRowId> GetIdGetter() =>
             (ref DataViewRowId value) => value = new DataViewRowId((ulong)_position, 0);
     }
+}
+
+/// <summary>The numeric slots laid out row by row, so that serving a row's vector is one copy.</summary>
+internal sealed class RowMajor
+{
+    private readonly float[] _values;
+
+    public RowMajor(float[][] slots)
+    {
+        Width = slots.Length;
+        var rows = slots.Length == 0 ? 0 : slots[0].Length;
+        _values = new float[rows * Width];
+        for (var j = 0; j < Width; j++)
+        {
+            var slot = slots[j];
+            for (var r = 0; r < rows; r++)
+            {
+                _values[(r * Width) + j] = slot[r];
+            }
+        }
+    }
+
+    public int Width { get; }
+
+    public ReadOnlySpan<float> Row(int row) => _values.AsSpan(row * Width, Width);
 }
 
 /// <summary>Reads DataFrame columns into arrays without going through the nullable indexer.</summary>

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Data.Analysis;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 using Notebooks.ML.Data;
 
@@ -178,8 +179,11 @@ internal sealed partial class FeaturePlan
     [GeneratedRegex("(^|[_ .-])(id|key|uuid|guid)$|^(id|index|rowid|row)$|[a-z]Id$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex IdName();
 
-    /// <summary>The vector column that holds every number, true/false and date part.</summary>
-    public const string NumericColumn = "Numeric";
+    /// <summary>
+    /// The vector column that holds every number, true/false and date part: <c>Features</c> itself when there are
+    /// no text or category columns (then no Concatenate or copy pass is needed), else <c>Numeric</c>.
+    /// </summary>
+    public string NumericColumn => Features.All(f => f.Kind is FeatureKind.Numeric or FeatureKind.Boolean or FeatureKind.DateTime) ? "Features" : "Numeric";
 
     /// <summary>The internal names of the slots of <see cref="NumericColumn"/>, in order.</summary>
     public IReadOnlyList<string> NumericSlots => Enumerable.Range(0, Features.Count)
@@ -293,12 +297,16 @@ internal sealed partial class FeaturePlan
             }
         }
 
-        Append(parts.Count == 1 ? ml.Transforms.CopyColumns("Features", parts[0]) : ml.Transforms.Concatenate("Features", parts.ToArray()));
+        if (parts.Count > 1 || parts[0] != "Features")
+        {
+            Append(parts.Count == 1 ? ml.Transforms.CopyColumns("Features", parts[0]) : ml.Transforms.Concatenate("Features", parts.ToArray()));
+        }
+
         if (normalize)
         {
             Append(ml.Transforms.NormalizeMinMax("Features"));
         }
 
-        return chain!;
+        return chain ?? new EstimatorChain<ITransformer>();
     }
 }

@@ -415,7 +415,7 @@ public static class ModelTrainer
         }
 
         columns.Add((labelName, values));
-        return new ColumnTable(columns, FeaturePlan.NumericColumn, features.NumericSlots);
+        return new ColumnTable(columns, features.NumericColumn, features.NumericSlots);
     }
 
     /// <summary>Whether each row holds the positive class; numbers are compared as numbers, without formatting each one.</summary>
