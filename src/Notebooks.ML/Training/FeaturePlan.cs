@@ -48,11 +48,15 @@ internal sealed partial class FeaturePlan
     private const int HashBits = 10;
     private static readonly string[] _dateParts = ["year", "month", "day", "dayofweek", "hour"];
 
-    internal FeaturePlan(IReadOnlyList<FeatureColumn> features, IReadOnlyList<SkippedColumn> skipped)
+    internal FeaturePlan(IReadOnlyList<FeatureColumn> features, IReadOnlyList<SkippedColumn> skipped, bool hasMissing = true)
     {
         Features = features;
         Skipped = skipped;
+        HasMissingNumbers = hasMissing;
     }
+
+    /// <summary>Whether any number, true/false or date column of the training data has missing values.</summary>
+    public bool HasMissingNumbers { get; }
 
     public IReadOnlyList<FeatureColumn> Features { get; }
 
@@ -117,7 +121,7 @@ internal sealed partial class FeaturePlan
                     continue;
                 }
 
-                features.Add(new(column.Name, FeatureKind.Numeric, missing > 0 ? $"number; {missing:N0} missing → training mean (LightGBM: its own missing-value splits), with an indicator column" : "number", missing > 0));
+                features.Add(new(column.Name, FeatureKind.Numeric, missing > 0 ? $"number; {missing:N0} missing → training mean, with an indicator column" : "number", missing > 0));
                 continue;
             }
 
@@ -156,7 +160,8 @@ internal sealed partial class FeaturePlan
             throw Errors.Fail($"No feature columns are left to train on{(label is null ? "" : $" (label '{label}'")}{left}{(label is null ? "" : ")")}. Check --features and --exclude.");
         }
 
-        return new FeaturePlan(features, skipped);
+        var hasMissing = features.Any(f => f.Kind is FeatureKind.Numeric or FeatureKind.Boolean or FeatureKind.DateTime && frame[f.Column].NullCount > 0);
+        return new FeaturePlan(features, skipped, hasMissing);
     }
 
     private static bool LooksLikeRowId(DataFrameColumn column)
@@ -259,7 +264,7 @@ internal sealed partial class FeaturePlan
     /// <summary>The featurization pipeline that produces the <c>Features</c> vector.</summary>
     /// <param name="ml">The context.</param>
     /// <param name="normalize">Scale features to [0, 1] (linear models, k-means).</param>
-    /// <param name="replaceMissing">Replace missing numbers by the training mean; LightGBM handles them itself.</param>
+    /// <param name="replaceMissing">Replace missing numbers by the training mean (always, but for a trainer that handles them itself on data without any).</param>
     public IEstimator<ITransformer> Pipeline(MLContext ml, bool normalize, bool replaceMissing = true)
     {
         var parts = new List<string>();

@@ -298,7 +298,7 @@ public static class ModelTrainer
         var ml = new MLContext(seed ?? run.Options.Seed);
         using var cancel = cancellationToken.Register(() => CancelExecution(ml));
         var view = ToView(run.Frame, rows, run.Features, run.Label, run.Source);
-        var featurizer = run.Features.Pipeline(ml, TrainerCatalog.Normalizes(trainer), !TrainerCatalog.HandlesMissing(trainer)).Fit(view);
+        var featurizer = run.Features.Pipeline(ml, TrainerCatalog.Normalizes(trainer), run.Features.HasMissingNumbers || !TrainerCatalog.HandlesMissing(trainer)).Fit(view);
         var featurized = featurizer.Transform(view);
         if (TrainerCatalog.WantsCache(trainer))
         {

@@ -37,7 +37,7 @@ public sealed class FeaturizationTests
         var kinds = model.Features.ToDictionary(f => f.Column, f => f.Kind);
         Assert.Equal(FeatureKind.Numeric, kinds["x"]);
         Assert.True(model.Features.Single(f => f.Column == "x").MissingIndicator);
-        Assert.Contains("missing → training mean (LightGBM: its own missing-value splits), with an indicator column", model.Features.Single(f => f.Column == "x").Detail, StringComparison.Ordinal);
+        Assert.Contains("missing → training mean, with an indicator column", model.Features.Single(f => f.Column == "x").Detail, StringComparison.Ordinal);
         Assert.Equal(FeatureKind.Boolean, kinds["flag"]);
         Assert.Equal(FeatureKind.Categorical, kinds["color"]);
         Assert.Equal(FeatureKind.Hashed, kinds["city"]);
