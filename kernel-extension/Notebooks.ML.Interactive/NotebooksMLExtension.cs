@@ -25,6 +25,8 @@ public static class NotebooksMLExtension
         ("#!profile", ProfileMagic.Usage),
         ("#!plot", PlotMagic.Usage),
         ("#!train", TrainMagic.Usage),
+        ("#!evaluate", EvaluateMagic.Usage),
+        ("#!predict", PredictMagic.Usage),
         ("#!seed", SeedMagic.Usage),
         ("#!runs", RunsMagic.Usage),
     ];
@@ -49,6 +51,8 @@ public static class NotebooksMLExtension
         ProfileMagic.Register(root);
         PlotMagic.Register(root);
         TrainMagic.Register(root);
+        EvaluateMagic.Register(root);
+        PredictMagic.Register(root);
         SeedMagic.Register(root);
         RunsMagic.Register(root);
 

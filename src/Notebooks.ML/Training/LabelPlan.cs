@@ -8,7 +8,7 @@ internal sealed class LabelPlan
 {
     private const int MaxClasses = 100;
 
-    private LabelPlan(string column, MLTask task, string[] classes, bool inferred, string reason)
+    internal LabelPlan(string column, MLTask task, string[] classes, bool inferred, string reason)
     {
         Column = column;
         Task = task;
@@ -29,6 +29,9 @@ internal sealed class LabelPlan
     public string Reason { get; }
 
     public string? PositiveClass => Task == MLTask.Binary ? Classes[1] : null;
+
+    /// <summary>Clustering has no label; <paramref name="column"/> (optional) is only compared with the clusters.</summary>
+    public static LabelPlan Clustering(string? column) => new(column ?? "", MLTask.Clustering, [], false, "asked for");
 
     public static LabelPlan Create(DataFrameColumn label, string requestedTask, string source)
     {
@@ -105,7 +108,7 @@ internal sealed class LabelPlan
                 return new(label.Name, MLTask.Regression, [], false, "asked for");
 
             default:
-                throw Errors.BadOption("--task", requestedTask, "one of auto, binary, multiclass, regression");
+                throw Errors.BadOption("--task", requestedTask, "one of auto, binary, multiclass, regression, clustering");
         }
     }
 
@@ -125,20 +128,5 @@ internal sealed class LabelPlan
         }
 
         return string.Compare(a, b, StringComparison.OrdinalIgnoreCase);
-    }
-
-    /// <summary>The ML.NET label column: bool (binary), text (multiclass, keyed in the pipeline) or float (regression).</summary>
-    public DataFrameColumn ToMLColumn(DataFrameColumn label, string name)
-    {
-        switch (Task)
-        {
-            case MLTask.Binary:
-                var text = Columns.AsText(label);
-                return new BooleanDataFrameColumn(name, text.Select(v => v == Classes[1]));
-            case MLTask.Multiclass:
-                return new StringDataFrameColumn(name, Columns.AsText(label).Select(v => v ?? ""));
-            default:
-                return new SingleDataFrameColumn(name, Columns.AsDoubles(label).Select(v => (float)v));
-        }
     }
 }

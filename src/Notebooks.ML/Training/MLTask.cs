@@ -11,4 +11,7 @@ public enum MLTask
 
     /// <summary>A number.</summary>
     Regression,
+
+    /// <summary>Groups of similar rows, without a label (k-means).</summary>
+    Clustering,
 }

@@ -10,38 +10,68 @@ namespace Notebooks.ML.Training;
 /// <summary>Trainers by name, with their ML.NET options objects, so that <c>--set</c> is checked against the real options.</summary>
 internal static class TrainerCatalog
 {
-    private static readonly string[] _names = ["lightgbm", "fasttree", "sdca", "lbfgs"];
+    private static readonly string[] _names = ["lightgbm", "fasttree", "fastforest", "gam", "sdca", "lbfgs", "averaged-perceptron", "ols", "kmeans"];
 
     public static IReadOnlyList<string> Names => _names;
 
+    /// <summary>The trainers that can learn <paramref name="task"/>.</summary>
+    public static IReadOnlyList<string> For(MLTask task) => _names.Where(n => Supports(n, task)).ToArray();
+
+    public static bool Supports(string trainer, MLTask task) => (trainer, task) switch
+    {
+        ("kmeans", MLTask.Clustering) => true,
+        ("kmeans", _) or (_, MLTask.Clustering) => false,
+        ("ols", MLTask.Regression) => true,
+        ("ols", _) => false,
+        ("averaged-perceptron", MLTask.Binary) => true,
+        ("averaged-perceptron", _) => false,
+        ("lbfgs", MLTask.Regression) => false,
+        _ => true,
+    };
+
+    /// <summary>The trainer for <paramref name="requested"/> (<c>auto</c> is the default for the task: lightgbm, or kmeans for clustering).</summary>
     public static string Resolve(string requested, MLTask task)
     {
         var name = requested.Trim().ToLowerInvariant();
         if (name == "auto")
         {
-            return "lightgbm";
+            return task == MLTask.Clustering ? "kmeans" : "lightgbm";
         }
 
         if (!_names.Contains(name))
         {
-            var near = Errors.ClosestMatch(name, _names) is { } n ? $" Did you mean '{n}'?" : "";
-            throw Errors.BadOption("--trainer", requested, $"one of {string.Join(", ", _names)}.{near}");
+            var near = Errors.ClosestMatch(name, _names.Append("auto")) is { } n ? $" (did you mean '{n}'?)" : "";
+            throw Errors.BadOption("--trainer", requested, $"one of auto, {string.Join(", ", _names)}{near}");
         }
 
-        if (name == "lbfgs" && task == MLTask.Regression)
+        if (!Supports(name, task))
         {
-            throw Errors.Fail("The trainer 'lbfgs' is for classification. For regression use lightgbm, fasttree or sdca.");
+            var taskName = task.ToString().ToLowerInvariant();
+            throw Errors.Fail($"The trainer '{name}' cannot learn a {taskName} task. For {taskName} use one of: {string.Join(", ", For(task))}.");
         }
 
         return name;
     }
 
-    /// <summary>Whether the trainer wants normalized features (linear models do; trees do not).</summary>
-    public static bool Normalizes(string trainer) => trainer is "sdca" or "lbfgs";
+    /// <summary>Whether the trainer wants normalized features (linear models and k-means do; trees do not).</summary>
+    public static bool Normalizes(string trainer) => trainer is "sdca" or "lbfgs" or "averaged-perceptron" or "kmeans";
+
+    /// <summary>
+    /// Whether the trainer copes with missing numbers itself (LightGBM: HandleMissingValue), so that on training data
+    /// without any its pipeline can skip the mean-replacement pass, which the benchmark showed costing time. Data
+    /// with missing values always gets mean replacement and indicators, as the result card says.
+    /// </summary>
+    public static bool HandlesMissing(string trainer) => trainer is "lightgbm";
+
+    /// <summary>Whether the trainer makes several passes over the data, so that caching the features pays.</summary>
+    public static bool WantsCache(string trainer) => trainer is "sdca" or "lbfgs" or "averaged-perceptron" or "kmeans";
+
+    /// <summary>Whether the trainer is a boosted or bagged tree ensemble whose trees can be replayed one by one.</summary>
+    public static bool IsTreeEnsemble(string trainer) => trainer is "lightgbm" or "fasttree" or "fastforest";
 
     /// <summary>Creates the trainer with sensible, deterministic defaults and the user's hyperparameters applied.</summary>
     public static (IEstimator<ITransformer> Estimator, IReadOnlyDictionary<string, string> Settings) Create(
-        MLContext ml, string trainer, MLTask task, int seed, IReadOnlyDictionary<string, string> hyperparameters)
+        MLContext ml, string trainer, MLTask task, int seed, IReadOnlyDictionary<string, string> hyperparameters, int? clusters = null)
     {
         object options = (trainer, task) switch
         {
@@ -50,14 +80,27 @@ internal static class TrainerCatalog
             ("lightgbm", _) => new LightGbmRegressionTrainer.Options(),
             ("fasttree", MLTask.Binary or MLTask.Multiclass) => new FastTreeBinaryTrainer.Options(),
             ("fasttree", _) => new FastTreeRegressionTrainer.Options(),
+            ("fastforest", MLTask.Binary or MLTask.Multiclass) => new FastForestBinaryTrainer.Options(),
+            ("fastforest", _) => new FastForestRegressionTrainer.Options(),
+            ("gam", MLTask.Binary or MLTask.Multiclass) => new GamBinaryTrainer.Options(),
+            ("gam", _) => new GamRegressionTrainer.Options(),
             ("sdca", MLTask.Binary) => new SdcaLogisticRegressionBinaryTrainer.Options(),
             ("sdca", MLTask.Multiclass) => new SdcaMaximumEntropyMulticlassTrainer.Options(),
             ("sdca", _) => new SdcaRegressionTrainer.Options(),
             ("lbfgs", MLTask.Binary) => new LbfgsLogisticRegressionBinaryTrainer.Options(),
-            _ => new LbfgsMaximumEntropyMulticlassTrainer.Options(),
+            ("lbfgs", _) => new LbfgsMaximumEntropyMulticlassTrainer.Options(),
+            ("averaged-perceptron", _) => new AveragedPerceptronTrainer.Options(),
+            ("ols", _) => new OlsOptions(),
+            ("kmeans", _) => new KMeansTrainer.Options(),
+            _ => throw new InvalidOperationException($"No trainer {trainer} for {task}"),
         };
 
         ApplyDefaults(options, seed);
+        if (options is KMeansTrainer.Options kmeans && clusters is { } k)
+        {
+            kmeans.NumberOfClusters = k;
+        }
+
         var settings = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in hyperparameters)
         {
@@ -79,38 +122,65 @@ internal static class TrainerCatalog
                 ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree(o)),
             FastTreeBinaryTrainer.Options o => ml.BinaryClassification.Trainers.FastTree(o),
             FastTreeRegressionTrainer.Options o => ml.Regression.Trainers.FastTree(o),
+            FastForestBinaryTrainer.Options o when task == MLTask.Multiclass =>
+                ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastForest(o)),
+            FastForestBinaryTrainer.Options o => ml.BinaryClassification.Trainers.FastForest(o),
+            FastForestRegressionTrainer.Options o => ml.Regression.Trainers.FastForest(o),
+            GamBinaryTrainer.Options o when task == MLTask.Multiclass =>
+                ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.Gam(o)),
+            GamBinaryTrainer.Options o => ml.BinaryClassification.Trainers.Gam(o),
+            GamRegressionTrainer.Options o => ml.Regression.Trainers.Gam(o),
             SdcaLogisticRegressionBinaryTrainer.Options o => ml.BinaryClassification.Trainers.SdcaLogisticRegression(o),
             SdcaMaximumEntropyMulticlassTrainer.Options o => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(o),
             SdcaRegressionTrainer.Options o => ml.Regression.Trainers.Sdca(o),
             LbfgsLogisticRegressionBinaryTrainer.Options o => ml.BinaryClassification.Trainers.LbfgsLogisticRegression(o),
             LbfgsMaximumEntropyMulticlassTrainer.Options o => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(o),
+            AveragedPerceptronTrainer.Options o => ml.BinaryClassification.Trainers.AveragedPerceptron(o),
+            OlsOptions o => new OlsTrainer(ml, o),
+            KMeansTrainer.Options o => ml.Clustering.Trainers.KMeans(o),
             _ => throw new InvalidOperationException($"No trainer for {options.GetType()}"),
         };
 
         return (estimator, settings);
     }
 
+    /// <summary>
+    /// Defaults that match the peers in notebooks/data/SOURCES.md for the boosted trees (100 iterations, learning
+    /// rate 0.1, 31 leaves, 20 rows per leaf), and one thread wherever more would make results depend on timing.
+    /// </summary>
     private static void ApplyDefaults(object options, int seed)
     {
         switch (options)
         {
             case LightGbmBinaryTrainer.Options o:
                 (o.NumberOfIterations, o.LearningRate, o.NumberOfLeaves, o.MinimumExampleCountPerLeaf) = (100, 0.1, 31, 20);
-                (o.Seed, o.Deterministic, o.Silent, o.NumberOfThreads) = (seed, true, true, 1);
+                (o.Seed, o.Deterministic, o.Silent, o.NumberOfThreads) = (seed, true, true, LightGbmThreads);
                 break;
             case LightGbmMulticlassTrainer.Options o:
                 (o.NumberOfIterations, o.LearningRate, o.NumberOfLeaves, o.MinimumExampleCountPerLeaf) = (100, 0.1, 31, 20);
-                (o.Seed, o.Deterministic, o.Silent, o.NumberOfThreads) = (seed, true, true, 1);
+                (o.Seed, o.Deterministic, o.Silent, o.NumberOfThreads) = (seed, true, true, LightGbmThreads);
                 break;
             case LightGbmRegressionTrainer.Options o:
                 (o.NumberOfIterations, o.LearningRate, o.NumberOfLeaves, o.MinimumExampleCountPerLeaf) = (100, 0.1, 31, 20);
-                (o.Seed, o.Deterministic, o.Silent, o.NumberOfThreads) = (seed, true, true, 1);
+                (o.Seed, o.Deterministic, o.Silent, o.NumberOfThreads) = (seed, true, true, LightGbmThreads);
                 break;
             case FastTreeBinaryTrainer.Options o:
-                (o.NumberOfTrees, o.LearningRate, o.NumberOfLeaves, o.MinimumExampleCountPerLeaf, o.Seed) = (100, 0.1, 31, 10, seed);
+                (o.NumberOfTrees, o.LearningRate, o.NumberOfLeaves, o.MinimumExampleCountPerLeaf, o.Seed, o.NumberOfThreads) = (100, 0.1, 31, 20, seed, 1);
                 break;
             case FastTreeRegressionTrainer.Options o:
-                (o.NumberOfTrees, o.LearningRate, o.NumberOfLeaves, o.MinimumExampleCountPerLeaf, o.Seed) = (100, 0.1, 31, 10, seed);
+                (o.NumberOfTrees, o.LearningRate, o.NumberOfLeaves, o.MinimumExampleCountPerLeaf, o.Seed, o.NumberOfThreads) = (100, 0.1, 31, 20, seed, 1);
+                break;
+            case FastForestBinaryTrainer.Options o:
+                (o.NumberOfTrees, o.NumberOfLeaves, o.Seed, o.FeatureSelectionSeed, o.NumberOfThreads) = (100, 31, seed, seed, 1);
+                break;
+            case FastForestRegressionTrainer.Options o:
+                (o.NumberOfTrees, o.NumberOfLeaves, o.Seed, o.FeatureSelectionSeed, o.NumberOfThreads) = (100, 31, seed, seed, 1);
+                break;
+            case GamBinaryTrainer.Options o:
+                (o.NumberOfIterations, o.LearningRate, o.Seed, o.NumberOfThreads) = (1000, 0.02, seed, 1);
+                break;
+            case GamRegressionTrainer.Options o:
+                (o.NumberOfIterations, o.LearningRate, o.Seed, o.NumberOfThreads) = (1000, 0.02, seed, 1);
                 break;
             case SdcaLogisticRegressionBinaryTrainer.Options o:
                 o.NumberOfThreads = 1;
@@ -121,13 +191,28 @@ internal static class TrainerCatalog
             case SdcaRegressionTrainer.Options o:
                 o.NumberOfThreads = 1;
                 break;
+            case LbfgsLogisticRegressionBinaryTrainer.Options o:
+                o.NumberOfThreads = 1;
+                break;
+            case LbfgsMaximumEntropyMulticlassTrainer.Options o:
+                o.NumberOfThreads = 1;
+                break;
+            case KMeansTrainer.Options o:
+                (o.NumberOfThreads, o.InitializationAlgorithm) = (1, KMeansTrainer.InitializationAlgorithm.KMeansPlusPlus);
+                break;
         }
     }
+
+    /// <summary>
+    /// LightGBM's thread count. One thread: bench/TrainBenchmark measures whether more threads give identical
+    /// models; <c>--set NumberOfThreads=N</c> overrides it.
+    /// </summary>
+    private const int LightGbmThreads = 1;
 
     /// <summary>Hyperparameters that every result card reports, so that two runs can be compared.</summary>
     private static IEnumerable<MemberInfo> Tracked(object options)
     {
-        string[] names = ["NumberOfIterations", "NumberOfTrees", "LearningRate", "NumberOfLeaves", "MinimumExampleCountPerLeaf", "L1Regularization", "L2Regularization", "MaximumNumberOfIterations"];
+        string[] names = ["NumberOfIterations", "NumberOfTrees", "LearningRate", "NumberOfLeaves", "MinimumExampleCountPerLeaf", "L1Regularization", "L2Regularization", "MaximumNumberOfIterations", "NumberOfClusters"];
         return Settable(options).Where(m => names.Contains(m.Name));
     }
 

@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Globalization;
+using Notebooks.ML.Charts;
+using Plotly.NET;
+
+namespace Notebooks.ML.Training;
+
+/// <summary>One trial of <c>--trainer auto</c>: a trainer and hyperparameters, fitted on some rows and scored on validation rows.</summary>
+/// <param name="Number">The trial's number, from 1, in the order it ran.</param>
+/// <param name="Trainer">The trainer.</param>
+/// <param name="Hyperparameters">The sampled hyperparameters (empty: the trainer's defaults).</param>
+/// <param name="Rows">Training rows used (successive halving gives promising candidates more).</param>
+/// <param name="Metric">The validation metric (NaN when the trial did not finish).</param>
+/// <param name="Duration">Wall time of the trial.</param>
+/// <param name="Status">finished, promoted, best, stopped at the time budget, or failed: reason.</param>
+public sealed record SearchTrial(int Number, string Trainer, IReadOnlyDictionary<string, string> Hyperparameters, int Rows, double Metric, TimeSpan Duration, string Status);
+
+internal sealed record SearchCandidate(string Trainer, IReadOnlyDictionary<string, string> Hyperparameters)
+{
+    public string Describe() => Hyperparameters.Count == 0 ? $"{Trainer} (defaults)" : $"{Trainer} " + string.Join(", ", Hyperparameters.Select(h => $"{h.Key}={h.Value}"));
+}
+
+internal sealed record SearchResult(SearchCandidate Winner, IReadOnlyList<SearchTrial> Trials, GenericChart Chart);
+
+/// <summary>
+/// <c>--trainer auto --time S</c>: random search with successive halving. Each round samples nine candidates
+/// (trainer and hyperparameters; the first round starts from each trainer's defaults), fits them on a ninth of the
+/// search's training rows, keeps the best third for a third of the rows, then the best one for all of them;
+/// rounds repeat until the budget (or <c>--trials</c>) runs out. Candidates are scored on validation rows split
+/// off the training rows (the test set is not looked at), and the best full-size candidate wins.
+/// </summary>
+internal static class AutoSearch
+{
+    private const int Eta = 3;
+    private const int Candidates = 9;
+    private const double ValidationFraction = 0.2;
+
+    public static SearchResult Run(TrainingRun run, int[] trainRows, ModelTrainer.ProgressReporter reporter, CancellationToken cancellationToken)
+    {
+        var options = run.Options;
+        var task = run.Label.Task;
+        var (metric, higher) = Evaluation.Primary(task);
+        var (fitRows, validationRows) = ModelTrainer.Split(trainRows, ValidationFraction, options.Seed + 17);
+        if (fitRows.Length < 10 || validationRows.Length < 2)
+        {
+            throw Errors.Fail($"--trainer auto needs more rows to search on: {trainRows.Length} training rows leave too few for validation. Name a trainer instead.");
+        }
+
+        var budget = options.TimeBudget is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+        var maxTrials = options.MaxTrials ?? int.MaxValue;
+        var stopwatch = Stopwatch.StartNew();
+        var random = new Random(options.Seed);
+        var trainers = TrainerCatalog.For(task);
+        var trials = new List<SearchTrial>();
+        var full = new List<(SearchCandidate Candidate, double Metric)>();
+        var partial = new List<(SearchCandidate Candidate, double Metric, int Rows)>();
+        var round = 0;
+        bool OutOfBudget() => (budget is { } b && stopwatch.Elapsed >= b) || trials.Count >= maxTrials;
+
+        while (!OutOfBudget())
+        {
+            var candidates = Enumerable.Range(0, Candidates)
+                .Select(i => round == 0 && i < trainers.Count ? new SearchCandidate(trainers[i], new Dictionary<string, string>()) : Sample(trainers, random))
+                .ToList();
+            round++;
+            for (var rung = 0; rung <= 2 && candidates.Count > 0 && !OutOfBudget(); rung++)
+            {
+                var share = Math.Pow(Eta, rung - 2);
+                var rows = rung == 2 ? fitRows : Explainer.Sample(fitRows, Math.Max((int)Math.Round(fitRows.Length * share), Math.Min(fitRows.Length, 100)), options.Seed + rung);
+                var results = new List<(SearchCandidate Candidate, double Metric)>();
+                foreach (var candidate in candidates)
+                {
+                    if (OutOfBudget())
+                    {
+                        break;
+                    }
+
+                    var number = trials.Count + 1;
+                    var best = BestSoFar(full, partial, higher);
+                    var fraction = budget is { } b ? Math.Min(0.7, 0.02 + (0.68 * stopwatch.Elapsed / b)) : Math.Min(0.7, 0.02 + (0.68 * number / Math.Max(1, Math.Min(maxTrials, 50))));
+                    reporter.Report("Searching", $"{candidate.Describe()} on {rows.Length:N0} rows", fraction, $"trial {number}" + (options.MaxTrials is { } m ? $" of {m}" : "") + (budget is { } bb ? $", {Math.Max(0, (bb - stopwatch.Elapsed).TotalSeconds):F0} s of search left" : ""),
+                        best is { } value ? $"best validation {metric} {value.ToString("0.####", CultureInfo.InvariantCulture)}" : null);
+                    var (value2, status, duration) = Trial(run, candidate, rows, validationRows, budget is { } limit ? limit - stopwatch.Elapsed : null, cancellationToken);
+                    trials.Add(new SearchTrial(number, candidate.Trainer, candidate.Hyperparameters, rows.Length, value2, duration, status));
+                    if (!double.IsNaN(value2))
+                    {
+                        results.Add((candidate, value2));
+                        if (rung == 2 || rows.Length == fitRows.Length)
+                        {
+                            full.Add((candidate, value2));
+                        }
+                        else
+                        {
+                            partial.Add((candidate, value2, rows.Length));
+                        }
+                    }
+                }
+
+                var keep = rung == 0 ? Candidates / Eta : 1;
+                candidates = (higher ? results.OrderByDescending(r => r.Metric) : results.OrderBy(r => r.Metric))
+                    .Take(keep).Select(r => r.Candidate).ToList();
+                if (rows.Length == fitRows.Length)
+                {
+                    break;
+                }
+            }
+        }
+
+        var winner = Pick(full, higher) ?? Pick(partial.Select(p => (p.Candidate, p.Metric)).Where(p => partial.Any(q => q.Candidate == p.Candidate && q.Rows == partial.Max(r => r.Rows))).ToList(), higher);
+        if (winner is null)
+        {
+            var reasons = trials.Select(t => t.Status).Distinct().ToArray();
+            throw Errors.Fail($"--trainer auto finished no trial within --time {Errors.Format(options.TimeBudget ?? 0)} s ({string.Join("; ", reasons.DefaultIfEmpty("no trial started"))}). Give it more time, or name a trainer.");
+        }
+
+        var marked = trials.Select(t => t.Trainer == winner.Trainer && ReferenceEquals(t.Hyperparameters, winner.Hyperparameters) && t.Rows == trials.Where(u => ReferenceEquals(u.Hyperparameters, winner.Hyperparameters)).Max(u => u.Rows)
+            ? t with { Status = "best" } : t).ToList();
+        var chart = ModelCharts.SearchTrials(marked.Select(t => t.Metric).ToArray(), marked.Select(t => $"{t.Trainer}, {t.Rows:N0} rows").ToArray(), metric, higher);
+        return new SearchResult(winner, marked, chart);
+    }
+
+    private static double? BestSoFar(List<(SearchCandidate Candidate, double Metric)> full, List<(SearchCandidate Candidate, double Metric, int Rows)> partial, bool higher)
+    {
+        var values = full.Count > 0 ? full.Select(f => f.Metric) : partial.Select(p => p.Metric);
+        return values.Any() ? (higher ? values.Max() : values.Min()) : null;
+    }
+
+    private static SearchCandidate? Pick(List<(SearchCandidate Candidate, double Metric)> results, bool higher) =>
+        results.Count == 0 ? null : (higher ? results.OrderByDescending(r => r.Metric) : results.OrderBy(r => r.Metric)).First().Candidate;
+
+    private static (double Metric, string Status, TimeSpan Duration) Trial(TrainingRun run, SearchCandidate candidate, int[] rows, int[] validation, TimeSpan? left, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        using var deadline = left is { } l ? new CancellationTokenSource(l > TimeSpan.Zero ? l : TimeSpan.FromMilliseconds(1)) : new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            var fitted = ModelTrainer.Fit(run, candidate.Trainer, candidate.Hyperparameters, rows, linked.Token);
+            var view = ModelTrainer.ToView(run.Frame, validation, run.Features, run.Label, run.Source);
+            var value = Evaluation.PrimaryValue(run.Label.Task, Evaluation.Extract(fitted.Model.Transform(view), run.Label));
+            return (value, "finished", stopwatch.Elapsed);
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("Training was interrupted.", cancellationToken);
+        }
+        catch (Exception) when (deadline.IsCancellationRequested)
+        {
+            return (double.NaN, "stopped at the time budget", stopwatch.Elapsed);
+        }
+#pragma warning disable CA1031 // One failing candidate (too few rows for a trainer, a diverging fit) must not end the search.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return (double.NaN, $"failed: {e.Message}", stopwatch.Elapsed);
+        }
+    }
+
+    /// <summary>A random candidate: a trainer, then hyperparameters from ranges that suit it.</summary>
+    private static SearchCandidate Sample(IReadOnlyList<string> trainers, Random random)
+    {
+        var trainer = trainers[random.Next(trainers.Count)];
+        string LogUniform(double low, double high) => Math.Exp(Math.Log(low) + (random.NextDouble() * (Math.Log(high) - Math.Log(low)))).ToString("G3", CultureInfo.InvariantCulture);
+        string Int(int low, int high) => ((int)Math.Round(double.Parse(LogUniform(low, high), CultureInfo.InvariantCulture))).ToString(CultureInfo.InvariantCulture);
+        var h = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        switch (trainer)
+        {
+            case "lightgbm":
+                h["NumberOfLeaves"] = Int(4, 128);
+                h["LearningRate"] = LogUniform(0.02, 0.3);
+                h["MinimumExampleCountPerLeaf"] = Int(2, 50);
+                h["NumberOfIterations"] = Int(50, 400);
+                break;
+            case "fasttree":
+                h["NumberOfLeaves"] = Int(4, 64);
+                h["LearningRate"] = LogUniform(0.02, 0.3);
+                h["MinimumExampleCountPerLeaf"] = Int(2, 50);
+                h["NumberOfTrees"] = Int(50, 300);
+                break;
+            case "fastforest":
+                h["NumberOfLeaves"] = Int(4, 64);
+                h["MinimumExampleCountPerLeaf"] = Int(2, 50);
+                h["NumberOfTrees"] = Int(50, 300);
+                break;
+            case "gam":
+                h["LearningRate"] = LogUniform(0.005, 0.1);
+                h["NumberOfIterations"] = Int(200, 2000);
+                break;
+            case "sdca":
+                h["L2Regularization"] = LogUniform(1e-6, 1);
+                break;
+            case "lbfgs":
+                h["L2Regularization"] = LogUniform(1e-4, 10);
+                h["L1Regularization"] = LogUniform(1e-4, 10);
+                break;
+            case "averaged-perceptron":
+                h["NumberOfIterations"] = Int(5, 50);
+                h["LearningRate"] = LogUniform(0.05, 1);
+                break;
+            case "ols":
+                h["L2Regularization"] = LogUniform(1e-6, 10);
+                break;
+        }
+
+        return new SearchCandidate(trainer, h);
+    }
+}
