@@ -115,7 +115,7 @@ internal sealed partial class NotebookRunner(IProgressReporter reporter)
 
         var send = kernel.SendAsync(command, cts.Token);
         var finished = await Task.WhenAny(send, Task.Delay(Timeout.Infinite, cts.Token)).ConfigureAwait(false);
-        if (finished != send)
+        if (finished != send || send.IsCanceled)
         {
             await kernel.SendAsync(new Cancel(), CancellationToken.None).ConfigureAwait(false);
             error = cancellationToken.IsCancellationRequested

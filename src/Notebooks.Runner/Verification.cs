@@ -76,8 +76,11 @@ internal static class Verification
     private static List<string> Diff(string a, string b)
     {
         var model = InlineDiffBuilder.Diff(a, b, ignoreWhiteSpace: false);
+        var changed = model.Lines.Where(l => l.Type is ChangeType.Deleted or ChangeType.Inserted).ToArray();
+        var deleted = changed.Where(l => l.Type == ChangeType.Deleted).Select(l => l.Text).ToArray();
+        var inserted = changed.Where(l => l.Type == ChangeType.Inserted).Select(l => l.Text).ToArray();
         var lines = new List<string>();
-        foreach (var line in model.Lines.Where(l => l.Type is ChangeType.Deleted or ChangeType.Inserted))
+        foreach (var line in changed)
         {
             if (lines.Count == MaxDiffLines)
             {
@@ -85,11 +88,31 @@ internal static class Verification
                 break;
             }
 
-            var content = line.Text.Length > 160 ? line.Text[..157] + "..." : line.Text;
-            lines.Add((line.Type == ChangeType.Deleted ? "- " : "+ ") + content);
+            // Long lines (HTML, JSON) are shown around the first character that differs from their counterpart.
+            var counterpart = line.Type == ChangeType.Deleted
+                ? inserted.ElementAtOrDefault(Array.IndexOf(deleted, line.Text))
+                : deleted.ElementAtOrDefault(Array.IndexOf(inserted, line.Text));
+            lines.Add((line.Type == ChangeType.Deleted ? "- " : "+ ") + Window(line.Text, counterpart));
         }
 
         return lines;
+    }
+
+    private static string Window(string text, string? other, int width = 150)
+    {
+        if (text.Length <= width)
+        {
+            return text;
+        }
+
+        var at = 0;
+        while (other is not null && at < text.Length && at < other.Length && text[at] == other[at])
+        {
+            at++;
+        }
+
+        var start = Math.Max(0, Math.Min(at - 40, text.Length - width));
+        return (start > 0 ? "…" : "") + text.Substring(start, Math.Min(width, text.Length - start)) + (start + width < text.Length ? "…" : "");
     }
 
     private static string FirstLine(string code)

@@ -169,8 +169,8 @@ public static partial class Cards
         var metric = model.Metrics.FirstOrDefault();
         var detail = $"{info.Trainer} {model.Task.ToString().ToLowerInvariant()}, label {model.Label}"
                      + (metric.Key is null ? "" : $", {metric.Key}={Number(metric.Value)}")
-                     + (run is null ? "" : $", run {run.Name}")
                      + (stale is null ? "" : " (stale)");
+        // The run number is left out on purpose: it grows with every run, and reports of two runs must compare equal.
         card = WithProvenance(card, new { kind = "model", name, fingerprint = info.DataFingerprint, seed = info.Seed, detail });
 
         var banner = new StringBuilder();
