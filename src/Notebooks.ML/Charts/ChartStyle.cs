@@ -24,13 +24,18 @@ internal static class ChartStyle
         [0.0, "#2166ac"], [0.25, "#92c5de"], [0.5, "#f7f7f7"], [0.75, "#f4a582"], [1.0, "#b2182b"],
     ];
 
+    /// <summary>The sequential scale of counts that start at zero (confusion matrices): white for none, dark blue for many (ColorBrewer Blues).</summary>
+    public static readonly object[][] SequentialScale =
+    [
+        [0.0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#2171b5"], [1.0, "#08306b"],
+    ];
+
     public static string ColorAt(int index) => Palette[index % Palette.Length];
 
     public static Layout Layout(string title, string? xTitle, string? yTitle, string? note = null)
     {
         var layout = new Layout();
         layout.SetProperty("title", new Dictionary<string, object> { ["text"] = title, ["x"] = 0.02, ["font"] = new Dictionary<string, object> { ["size"] = 16 } });
-        layout.SetProperty("template", "plotly_white");
         layout.SetProperty("font", new Dictionary<string, object> { ["family"] = "Inter, Segoe UI, Helvetica, Arial, sans-serif", ["size"] = 12, ["color"] = "#2a2f36" });
         layout.SetProperty("plot_bgcolor", "#ffffff");
         layout.SetProperty("paper_bgcolor", "#ffffff");

@@ -85,7 +85,8 @@ public static class ModelCharts
         heatmap.SetProperty("z", counts.Select(r => r.ToArray()).ToArray());
         heatmap.SetProperty("x", classes.ToArray());
         heatmap.SetProperty("y", classes.ToArray());
-        heatmap.SetProperty("colorscale", "Blues");
+        heatmap.SetProperty("colorscale", ChartStyle.SequentialScale);
+        heatmap.SetProperty("zmin", 0);
         heatmap.SetProperty("texttemplate", "%{z}");
         heatmap.SetProperty("hovertemplate", "true %{y}, predicted %{x}: %{z}<extra></extra>");
         var layout = ChartStyle.Layout("Confusion matrix (test set)", "predicted", "actual");
