@@ -69,7 +69,8 @@ public sealed partial class RunsMagicTests : IDisposable
         Assert.Equal(_kernel.Variable<TrainedModel>("m")!.Info.DataFingerprint, provenance.GetProperty("fingerprint").GetString());
         Assert.Equal(4, provenance.GetProperty("seed").GetInt32());
         Assert.StartsWith("lbfgs multiclass, label Species, MicroAccuracy=", provenance.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.EndsWith(", run #1", provenance.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        // The run number grows with every run; reports of two runs of one notebook must compare equal.
+        Assert.DoesNotContain("#1", provenance.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -473,7 +473,8 @@ public sealed class PlotTests
         foreach (var kind in Plot.Kinds)
         {
             var chart = Draw(Frames.Simple(40), new ChartOptions { Kind = kind, X = kind is "box" or "violin" ? "g" : "x", Y = kind == "heatmap" ? "g" : "y" });
-            Assert.Equal("plotly_white", chart.Layout.GetProperty("template").GetString());
+            Assert.Equal("#ffffff", chart.Layout.GetProperty("plot_bgcolor").GetString());
+            Assert.Equal(16, chart.Layout.GetProperty("title").GetProperty("font").GetProperty("size").GetInt32());
             Assert.False(chart.Root.GetProperty("config").GetProperty("displaylogo").GetBoolean());
         }
     }
