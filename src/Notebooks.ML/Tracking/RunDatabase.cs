@@ -237,7 +237,8 @@ internal abstract class RunDatabase : IDisposable
                 Key = reader.GetString(1),
                 StartedAt = ReadTime(reader, 2),
                 EndedAt = ReadTime(reader, 3),
-                Duration = TimeSpan.FromMilliseconds(Convert.ToDouble(reader.GetValue(4), CultureInfo.InvariantCulture)),
+                // Milliseconds as a double: round to whole ticks, as FromMilliseconds truncates 32.7895 to 32.7894.
+                Duration = TimeSpan.FromTicks((long)Math.Round(Convert.ToDouble(reader.GetValue(4), CultureInfo.InvariantCulture) * TimeSpan.TicksPerMillisecond)),
                 Notebook = Text(reader, 5),
                 Cell = Text(reader, 6),
                 ModelVariable = Text(reader, 7),

@@ -48,7 +48,7 @@ public abstract class RunStoreContract : IDisposable
         Assert.Equal(32, run.Key.Length);
         Assert.Equal(model.Info.TrainedAt.ToUnixTimeMilliseconds(), run.EndedAt.ToUnixTimeMilliseconds());
         Assert.Equal((model.Info.TrainedAt - model.Info.Duration).ToUnixTimeMilliseconds(), run.StartedAt.ToUnixTimeMilliseconds());
-        Assert.Equal(model.Info.Duration.TotalMilliseconds, run.Duration.TotalMilliseconds, 3);
+        Assert.Equal(model.Info.Duration, run.Duration);
         Assert.Equal("analysis.ipynb", run.Notebook);
         Assert.Equal("#!train --data iris --label Species", run.Cell);
         Assert.Equal("m", run.ModelVariable);
