@@ -105,6 +105,30 @@ public sealed partial class RunsMagicTests : IDisposable
     }
 
     [Fact]
+    public async Task Runs_show_and_compare_take_model_variables_and_cross_validation_records_every_fold()
+    {
+        await StartAsync();
+        (await _kernel.SubmitAsync("#!train --data iris --label Species --trainer lbfgs --as first")).ShouldSucceed();
+        (await _kernel.SubmitAsync("#!train --data iris --label Species --trainer sdca --folds 3 --as second")).ShouldSucceed();
+
+        Assert.Equal((await _kernel.SubmitAsync("#!runs compare 1 2")).ShouldSucceed().Html, (await _kernel.SubmitAsync("#!runs compare first second")).ShouldSucceed().Html);
+        var shown = (await _kernel.SubmitAsync("#!runs show second")).ShouldSucceed().Html;
+        Assert.Contains("3 folds", shown, StringComparison.Ordinal);
+
+        using var store = RunStore.Open(Store);
+        var run = store.Show("2");
+        Assert.Equal(3, run.FoldMetrics.Count);
+        var model = _kernel.Variable<TrainedModel>("second")!;
+        Assert.Equal(model.Metrics["MicroAccuracy"], run.FoldMetrics.Average(f => f["MicroAccuracy"]), 12);
+        Assert.Empty(store.Show("1").FoldMetrics);
+
+        (await _kernel.SubmitAsync("var notAModel = 3;")).ShouldSucceed();
+        Assert.Contains("'nothing' is not a run. Expected a run number such as 12 or #12 (see #!runs list), 'last', or the name of a model variable.",
+            (await _kernel.SubmitAsync("#!runs compare first nothing")).ShouldFail(), StringComparison.Ordinal);
+        Assert.Contains("'notAModel' is not a run.", (await _kernel.SubmitAsync("#!runs show notAModel")).ShouldFail(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Runs_plot_draws_a_metric_across_runs()
     {
         await StartAsync();

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.AspNetCore.Html;
 using Microsoft.Data.Analysis;
 using Microsoft.DotNet.Interactive;
@@ -117,12 +119,12 @@ internal static class RunsMagic
         var show = new KernelActionDirective("show")
         {
             Description = "Shows everything a run recorded: metrics (per fold too), settings, data, model file and versions.",
-            Parameters = [new("--run", "The run: its number (12 or #12) or last.") { AllowImplicitName = true, TypeHint = "run" }, Copy(store)],
+            Parameters = [new("--run", "The run: its number (12 or #12), last, or a model variable (the run that trained it).") { AllowImplicitName = true, TypeHint = "run" }, Copy(store)],
         };
         var compare = new KernelActionDirective("compare")
         {
             Description = "Puts two runs side by side: settings and metrics, the differences highlighted.",
-            Parameters = [new("--runs", "The two runs: numbers (3 7 or #3 #7), or last.") { AllowImplicitName = true, MaxOccurrences = 2, TypeHint = "run" }, Copy(store)],
+            Parameters = [new("--runs", "The two runs: numbers (3 7 or #3 #7), last, or model variables (the runs that trained them).") { AllowImplicitName = true, MaxOccurrences = 2, TypeHint = "run" }, Copy(store)],
         };
         var plot = new KernelActionDirective("plot")
         {
@@ -155,7 +157,7 @@ internal static class RunsMagic
             HandleRootAsync);
         Magic.Add<ListRuns>(kernel, list, ListUsage, ["#!runs list", "#!runs list --data iris --label Species", "#!runs list --trainer sdca --limit 10"], HandleListAsync);
         Magic.Add<ShowRun>(kernel, show, ShowUsage, ["#!runs show 12", "#!runs show last"], HandleShowAsync);
-        Magic.Add<CompareRuns>(kernel, compare, CompareUsage, ["#!runs compare 3 7", "#!runs compare 3 last"], HandleCompareAsync);
+        Magic.Add<CompareRuns>(kernel, compare, CompareUsage, ["#!runs compare 3 7", "#!runs compare 3 last", "#!runs compare lgbm sdcaModel"], HandleCompareAsync);
         Magic.Add<PlotRuns>(kernel, plot, PlotUsage, ["#!runs plot MicroAccuracy", "#!runs plot RSquared --data housing"], HandlePlotAsync);
         Magic.Add<UseRunStore>(kernel, use, StoreUsage, ["#!runs store", "#!runs store experiments.db", "#!runs store \"Host=db;Database=runs;Username=me\""], HandleStoreAsync);
     }
@@ -241,7 +243,7 @@ internal static class RunsMagic
         var run = await Task.Run(() =>
         {
             using var store = session.Open(command.Store);
-            return store.Show(command.Run);
+            return store.Show(RunReference(context, command.Run));
         }).ConfigureAwait(false);
         context.Display(new HtmlString(Cards.Run(run)), "text/html");
     }
@@ -255,12 +257,35 @@ internal static class RunsMagic
         }
 
         var session = RunsSession.For(context.HandlingKernel);
+        var (first, second) = (RunReference(context, runs[0]), RunReference(context, runs[1]));
         var comparison = await Task.Run(() =>
         {
             using var store = session.Open(command.Store);
-            return store.Compare(runs[0], runs[1]);
+            return store.Compare(first, second);
         }).ConfigureAwait(false);
         context.Display(new HtmlString(Cards.Comparison(comparison)), "text/html");
+    }
+
+    /// <summary>
+    /// A run as the store reads it: a number, <c>last</c>, or the name of a model variable, which stands for the run
+    /// recorded when that model was trained (so a notebook can compare its own models whatever their run numbers).
+    /// </summary>
+    private static string RunReference(KernelInvocationContext context, string reference)
+    {
+        var name = reference.Trim();
+        if (!SyntaxFacts.IsValidIdentifier(name) || name.Equals("last", StringComparison.OrdinalIgnoreCase) || name.Equals("latest", StringComparison.OrdinalIgnoreCase))
+        {
+            return reference;
+        }
+
+        if (NotebookSession.For(context.HandlingKernel).TryGet<TrainedModel>(name) is not { } model)
+        {
+            throw new NotebookException($"'{name}' is not a run. Expected a run number such as 12 or #12 (see #!runs list), 'last', or the name of a model variable.");
+        }
+
+        return ModelRuns.RunOf(model) is { } run
+            ? run.Id.ToString(CultureInfo.InvariantCulture)
+            : throw new NotebookException($"The model '{name}' has no run in the log{(ModelRuns.ProblemOf(model) is { } problem ? $": {problem}" : " (it was not trained by #!train in this session)")}.");
     }
 
     private static async Task HandlePlotAsync(PlotRuns command, KernelInvocationContext context)

@@ -142,7 +142,7 @@ public sealed class RunStore : IDisposable
             TrainRows = info.TrainRows,
             TestRows = info.TestRows,
             Metrics = model.Metrics,
-            FoldMetrics = context.FoldMetrics,
+            FoldMetrics = context.FoldMetrics.Count > 0 ? context.FoldMetrics : model.FoldMetrics,
             Versions = model.Versions,
             Machine = Environment.MachineName,
             User = Environment.UserName,

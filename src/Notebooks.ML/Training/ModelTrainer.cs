@@ -252,7 +252,7 @@ public static class ModelTrainer
         charts.AddRange(explanation.Charts);
         return Build(run, final, reporter, mean, std, charts, explanation, null,
             $"{folds}-fold cross-validation (seeded); metrics are the mean over folds, charts use every row's out-of-fold prediction; the model is refit on all rows",
-            run.Labeled.Length, run.Labeled.Length);
+            run.Labeled.Length, run.Labeled.Length, perFold);
     }
 
     private static string Capitalized(string text) => text.Length > 0 ? char.ToUpperInvariant(text[0]) + text[1..] : text;
@@ -262,7 +262,7 @@ public static class ModelTrainer
     private static TrainedModel Build(
         TrainingRun run, Fitted fitted, ProgressReporter reporter, IReadOnlyDictionary<string, double> metrics,
         IReadOnlyDictionary<string, double>? spread, List<GenericChart> charts, Explanation explanation,
-        SearchResult? search, string split, int trainRows, int testRows)
+        SearchResult? search, string split, int trainRows, int testRows, IReadOnlyList<IReadOnlyDictionary<string, double>>? folds = null)
     {
         var options = run.Options;
         var trainerReason = search is not null
@@ -288,6 +288,7 @@ public static class ModelTrainer
         return new TrainedModel(fitted.Ml, fitted.Model, fitted.InputSchema, run.Label, run.Features, info, metrics, spread, charts, explanation.Importance, search?.Trials ?? [])
         {
             LearningCurve = explanation.Curve,
+            FoldMetrics = folds ?? [],
         };
     }
 

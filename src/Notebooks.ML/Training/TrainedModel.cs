@@ -107,6 +107,9 @@ public sealed class TrainedModel
     /// <summary>With <c>--folds</c>: metric name → standard deviation over the folds; otherwise null.</summary>
     public IReadOnlyDictionary<string, double>? MetricsSpread { get; }
 
+    /// <summary>With <c>--folds</c>: each fold's metrics, in fold order (the run log keeps them); otherwise empty.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, double>> FoldMetrics { get; init; } = [];
+
     /// <summary>Task-specific evaluation charts, feature importance, learning curve and search charts.</summary>
     public IReadOnlyList<GenericChart> Charts { get; }
 
