@@ -129,7 +129,7 @@ public static partial class Cards
         var html = new StringBuilder();
         var differing = comparison.Lines.Count(l => l.Differs);
         html.Append($"<h3>Run <span data-nbml-volatile>{E(a.Name)}</span> vs <span data-nbml-volatile>{E(b.Name)}</span></h3>");
-        html.Append($"<p class=\"nbml-sub\">{differing} of {comparison.Lines.Count} lines differ (highlighted) · change = {E(b.Name)} − {E(a.Name)}</p>");
+        html.Append($"<p class=\"nbml-sub\">{differing} of {comparison.Lines.Count} lines differ (highlighted) · change = <span data-nbml-volatile>{E(b.Name)}</span> − <span data-nbml-volatile>{E(a.Name)}</span></p>");
         foreach (var run in new[] { a, b }.Where(r => r.Stale is not null))
         {
             html.Append(StaleBanner($"{run.Name}: {run.Stale}"));

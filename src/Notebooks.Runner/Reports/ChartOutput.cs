@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace Notebooks.Runner.Reports;
@@ -23,8 +24,26 @@ internal static partial class ChartOutput
 
         var configJson = config.Success ? config.Groups[1].Value : "{}";
         var call = $"Plotly.newPlot('{id}', {data.Groups[1].Value}, {layout.Groups[1].Value}, {configJson});";
+        // A chart with a fixed width (the small multiples of #!profile) sits beside its neighbours instead of taking a row.
+        var width = FixedWidth(layout.Groups[1].Value);
+        var style = width is { } w ? $" style=\"width:{w}px\"" : "";
         // JSON may hold "</script>" inside a title; "<\/" keeps the script element whole and means the same to JavaScript.
-        return $"<div class=\"chart\" id=\"{id}\"></div>\n<script>{call.Replace("</", "<\\/", StringComparison.Ordinal)}</script>";
+        return $"<div class=\"chart{(width is null ? "" : " fixed")}\" id=\"{id}\"{style}></div>\n<script>{call.Replace("</", "<\\/", StringComparison.Ordinal)}</script>";
+    }
+
+    private static int? FixedWidth(string layout)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(layout);
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("width", out var width) && width.TryGetInt32(out var pixels) && pixels > 0
+                ? pixels
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     [GeneratedRegex(@"^\s*var data = (.*);\s*$", RegexOptions.Multiline)]
