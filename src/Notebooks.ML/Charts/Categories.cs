@@ -39,29 +39,9 @@ internal sealed class Categories
 
     public static Categories Of(PlotColumn column)
     {
-        var codes = new int[column.Length];
         if (column.Numbers is { } numbers)
         {
-            var seen = new Dictionary<double, int>();
-            var values = new List<double>();
-            for (var i = 0; i < codes.Length; i++)
-            {
-                var value = numbers[i];
-                if (double.IsNaN(value))
-                {
-                    codes[i] = -2;
-                    continue;
-                }
-
-                if (!seen.TryGetValue(value, out var code))
-                {
-                    code = seen[value] = values.Count;
-                    values.Add(value);
-                }
-
-                codes[i] = code;
-            }
-
+            var (codes, values) = FirstSeen(numbers, double.IsNaN, EqualityComparer<double>.Default);
             var order = Enumerable.Range(0, values.Count).OrderBy(c => values[c]).ToArray();
             var names = column.Kind == AxisKind.Date
                 ? PlotColumn.FormatDates(order.Select(c => values[c]).ToArray()).Select(n => n!).ToArray()
@@ -70,30 +50,38 @@ internal sealed class Categories
         }
         else
         {
-            var text = column.Text;
-            var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-            var values = new List<string>();
-            for (var i = 0; i < codes.Length; i++)
-            {
-                var value = text[i];
-                if (value is null)
-                {
-                    codes[i] = -2;
-                    continue;
-                }
-
-                if (!seen.TryGetValue(value, out var code))
-                {
-                    code = seen[value] = values.Count;
-                    values.Add(value);
-                }
-
-                codes[i] = code;
-            }
-
+            var (codes, values) = FirstSeen(column.Text, v => v is null, StringComparer.Ordinal);
             var order = Enumerable.Range(0, values.Count).OrderBy(c => values[c], StringComparer.Ordinal).ToArray();
             return Build(codes, order.Select(c => values[c]).ToArray(), order);
         }
+    }
+
+    /// <summary>Codes each row by the order in which its value was first seen (-2 for missing), and the values in that order.</summary>
+    private static (int[] Codes, List<T> Values) FirstSeen<T>(T?[] rows, Func<T?, bool> missing, IEqualityComparer<T> comparer)
+        where T : notnull
+    {
+        var codes = new int[rows.Length];
+        var seen = new Dictionary<T, int>(comparer);
+        var values = new List<T>();
+        for (var i = 0; i < codes.Length; i++)
+        {
+            var value = rows[i];
+            if (missing(value) || value is null)
+            {
+                codes[i] = -2;
+                continue;
+            }
+
+            if (!seen.TryGetValue(value, out var code))
+            {
+                code = seen[value] = values.Count;
+                values.Add(value);
+            }
+
+            codes[i] = code;
+        }
+
+        return (codes, values);
     }
 
     /// <summary>Recodes provisional codes (first-seen order; -2 for missing) to the sorted order, with missing last.</summary>

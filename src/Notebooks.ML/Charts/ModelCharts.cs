@@ -31,11 +31,26 @@ public static class ModelCharts
     /// <summary>ROC points, thinned to at most about 200 so that the chart stays small.</summary>
     internal static (double[] Fpr, double[] Tpr) RocPoints(IReadOnlyList<bool> actual, IReadOnlyList<double> scores)
     {
-        var order = Descending(scores);
         var positives = actual.Count(a => a);
         var negatives = actual.Count - positives;
         var fpr = new List<double> { 0 };
         var tpr = new List<double> { 0 };
+        foreach (var (_, tp, fp) in Sweep(actual, scores))
+        {
+            fpr.Add(negatives == 0 ? 0 : (double)fp / negatives);
+            tpr.Add(positives == 0 ? 0 : (double)tp / positives);
+        }
+
+        return (fpr.ToArray(), tpr.ToArray());
+    }
+
+    /// <summary>
+    /// Walks the rows from the highest score down and yields the true and false positives at a threshold just at
+    /// each score, at most about 200 times and never between tied scores (both curves are drawn from these points).
+    /// </summary>
+    private static IEnumerable<(double Threshold, long TruePositives, long FalsePositives)> Sweep(IReadOnlyList<bool> actual, IReadOnlyList<double> scores)
+    {
+        var order = Descending(scores);
         long tp = 0, fp = 0;
         var step = Math.Max(1, order.Length / 200);
         for (var k = 0; k < order.Length; k++)
@@ -53,12 +68,9 @@ public static class ModelCharts
             var tie = !last && scores[order[k + 1]] == scores[order[k]];
             if (last || (!tie && k % step == 0))
             {
-                fpr.Add(negatives == 0 ? 0 : (double)fp / negatives);
-                tpr.Add(positives == 0 ? 0 : (double)tp / positives);
+                yield return (scores[order[k]], tp, fp);
             }
         }
-
-        return (fpr.ToArray(), tpr.ToArray());
     }
 
     /// <summary>Row indices by descending score (ties in any order: the curves only take points between ties).</summary>
@@ -179,33 +191,16 @@ public static class ModelCharts
     /// <summary>One point per distinct threshold (thinned to about 200): the positive class is predicted at or above it.</summary>
     internal static IReadOnlyList<(double Threshold, double Precision, double Recall, double Accuracy, double F1)> ThresholdPoints(IReadOnlyList<bool> actual, IReadOnlyList<double> scores)
     {
-        var order = Descending(scores);
         var positives = actual.Count(a => a);
         var negatives = actual.Count - positives;
         var points = new List<(double, double, double, double, double)> { (double.PositiveInfinity, 1, 0, negatives / (double)Math.Max(1, actual.Count), 0) };
-        long tp = 0, fp = 0;
-        var step = Math.Max(1, order.Length / 200);
-        for (var k = 0; k < order.Length; k++)
+        foreach (var (threshold, tp, fp) in Sweep(actual, scores))
         {
-            if (actual[order[k]])
-            {
-                tp++;
-            }
-            else
-            {
-                fp++;
-            }
-
-            var last = k == order.Length - 1;
-            var tie = !last && scores[order[k + 1]] == scores[order[k]];
-            if (last || (!tie && k % step == 0))
-            {
-                var precision = (double)tp / (tp + fp);
-                var recall = positives == 0 ? 0 : (double)tp / positives;
-                var accuracy = (double)(tp + (negatives - fp)) / Math.Max(1, actual.Count);
-                var f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
-                points.Add((scores[order[k]], precision, recall, accuracy, f1));
-            }
+            var precision = (double)tp / (tp + fp);
+            var recall = positives == 0 ? 0 : (double)tp / positives;
+            var accuracy = (double)(tp + (negatives - fp)) / Math.Max(1, actual.Count);
+            var f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+            points.Add((threshold, precision, recall, accuracy, f1));
         }
 
         return points;
