@@ -13,7 +13,7 @@ using System.Globalization;
 
 var root = FindRoot();
 var notebook = Path.GetFullPath(args.Length > 0 ? args[0] : Path.Combine(root, "notebooks", "penguins.ipynb"));
-var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
 var runner = Path.Combine(root, "artifacts", "bin", "Notebooks.Runner", "release", "notebooks.dll");
 var packages = Path.Combine(root, "artifacts", "packages");
 if (!File.Exists(runner) || !Directory.Exists(packages))

@@ -162,6 +162,7 @@ internal static class Cli
     private static async Task<(InteractiveDocument Document, IReadOnlyList<CellResult> Cells)> RunOnceAsync(
         InteractiveDocument document, FileInfo file, TimeSpan? timeout, TextWriter output, CancellationToken cancellationToken)
     {
+        Warmup.Start();
         // Relative paths in the notebook (data files) resolve against its folder, as under Jupyter.
         var previousDirectory = Environment.CurrentDirectory;
         var previousNotebook = Environment.GetEnvironmentVariable(Notebooks.ML.Tracking.RunStore.NotebookVariable);
