@@ -19,6 +19,11 @@ public sealed class ProfileMagicTests : IDisposable
         Assert.Contains("Adelie (152)", result.Html, StringComparison.Ordinal);
         var charts = result.Html.Split("Plotly.newPlot").Length - 1;
         Assert.Equal(8 + 1, charts);
+        // The card, one output with the eight small charts side by side, and the heatmap.
+        var outputs = result.Outputs.Where(v => v.MimeType == "text/html").Select(v => v.Value).ToList();
+        Assert.Equal(3, outputs.Count);
+        Assert.StartsWith("<div class=\"nbml-charts\" style=\"display:flex;flex-wrap:wrap", outputs[1], StringComparison.Ordinal);
+        Assert.Equal(8, outputs[1].Split("Plotly.newPlot").Length - 1);
         Assert.Contains("Correlation of numeric columns", result.Html, StringComparison.Ordinal);
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Html;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Directives;
+using Microsoft.DotNet.Interactive.Formatting;
 using Notebooks.ML.Data;
 using Notebooks.ML.Display;
 
@@ -36,22 +37,24 @@ internal static class ProfileMagic
     {
         var session = NotebookSession.For(context.HandlingKernel);
         var frame = session.GetDataFrame(command.Data, "#!profile");
-        var (profile, charts) = await Task.Run(() =>
+        var (profile, distributions, correlation) = await Task.Run(() =>
         {
             var p = DataProfile.Create(frame);
-            var all = p.DistributionCharts().ToList();
-            if (p.CorrelationChart() is { } corr)
-            {
-                all.Add(corr);
-            }
-
-            return (p, all);
+            return (p, p.DistributionCharts().ToList(), p.CorrelationChart());
         }, context.CancellationToken).ConfigureAwait(false);
 
         context.Display(new HtmlString(Cards.Profile(profile, command.Data)), "text/html");
-        foreach (var chart in charts)
+        if (distributions.Count > 0)
         {
-            context.Display(chart);
+            // One output holding every column's small chart side by side (as the kernel's formatter writes each one),
+            // rather than a tall stack of outputs.
+            var grid = string.Concat(distributions.Select(chart => $"<div>{chart.ToDisplayString(HtmlFormatter.MimeType)}</div>"));
+            context.Display(new HtmlString($"<div class=\"nbml-charts\" style=\"display:flex;flex-wrap:wrap;gap:4px 12px\">{grid}</div>"), HtmlFormatter.MimeType);
+        }
+
+        if (correlation is not null)
+        {
+            context.Display(correlation);
         }
     }
 }

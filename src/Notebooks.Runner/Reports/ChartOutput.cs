@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -11,24 +12,35 @@ internal static partial class ChartOutput
 {
     public static bool IsChart(string html) => html.Contains("Plotly.newPlot(", StringComparison.Ordinal);
 
-    /// <summary>The same chart, drawn by the page's own plotly.js; null when the HTML is not a Plotly.NET chart.</summary>
-    public static string? Rewrite(string html, string id)
+    /// <summary>
+    /// The same charts (an output may hold several, as #!profile's small multiples), each drawn by the page's own
+    /// plotly.js under an id from <paramref name="nextId"/>; null when the HTML holds no Plotly.NET chart.
+    /// </summary>
+    public static string? Rewrite(string html, Func<string> nextId)
     {
-        var data = DataLine().Match(html);
-        var layout = LayoutLine().Match(html);
-        var config = ConfigLine().Match(html);
-        if (!data.Success || !layout.Success)
+        var data = DataLine().Matches(html);
+        var layouts = LayoutLine().Matches(html);
+        var configs = ConfigLine().Matches(html);
+        if (data.Count == 0 || layouts.Count != data.Count)
         {
             return null;
         }
 
-        var configJson = config.Success ? config.Groups[1].Value : "{}";
-        var call = $"Plotly.newPlot('{id}', {data.Groups[1].Value}, {layout.Groups[1].Value}, {configJson});";
-        // A chart with a fixed width (the small multiples of #!profile) sits beside its neighbours instead of taking a row.
-        var width = FixedWidth(layout.Groups[1].Value);
-        var style = width is { } w ? $" style=\"width:{w}px\"" : "";
-        // JSON may hold "</script>" inside a title; "<\/" keeps the script element whole and means the same to JavaScript.
-        return $"<div class=\"chart{(width is null ? "" : " fixed")}\" id=\"{id}\"{style}></div>\n<script>{call.Replace("</", "<\\/", StringComparison.Ordinal)}</script>";
+        var charts = new StringBuilder();
+        for (var i = 0; i < data.Count; i++)
+        {
+            var id = nextId();
+            var layout = layouts[i].Groups[1].Value;
+            var configJson = configs.Count == data.Count ? configs[i].Groups[1].Value : "{}";
+            var call = $"Plotly.newPlot('{id}', {data[i].Groups[1].Value}, {layout}, {configJson});";
+            // A chart with a fixed width (the small multiples of #!profile) sits beside its neighbours instead of taking a row.
+            var width = FixedWidth(layout);
+            var style = width is { } w ? $" style=\"width:{w}px\"" : "";
+            // JSON may hold "</script>" inside a title; "<\/" keeps the script element whole and means the same to JavaScript.
+            charts.Append($"<div class=\"chart{(width is null ? "" : " fixed")}\" id=\"{id}\"{style}></div>\n<script>{call.Replace("</", "<\\/", StringComparison.Ordinal)}</script>");
+        }
+
+        return charts.ToString();
     }
 
     private static int? FixedWidth(string layout)

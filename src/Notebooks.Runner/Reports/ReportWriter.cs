@@ -98,9 +98,11 @@ internal static partial class ReportWriter
     {
         if (Text(data, "text/html") is { } html)
         {
-            if (ChartOutput.IsChart(html) && ChartOutput.Rewrite(html, $"chart-{++charts}") is { } chart)
+            var count = charts;
+            if (ChartOutput.IsChart(html) && ChartOutput.Rewrite(html, () => $"chart-{++count}") is { } chart)
             {
-                return $"<div class=\"output chart-output{(chart.Contains("class=\"chart fixed\"", StringComparison.Ordinal) ? " fixed" : "")}\">{chart}</div>";
+                charts = count;
+                return $"<div class=\"output chart-output\">{chart}</div>";
             }
 
             foreach (Match match in ProvenanceAttribute().Matches(html))
@@ -295,7 +297,7 @@ internal static partial class ReportWriter
         pre.output.stderr{color:#92400e}
         pre.output.error{color:var(--bad);background:#fef2f2;border-left-color:var(--bad)}
         .chart{width:100%}
-        .chart-output.fixed{display:inline-block;vertical-align:top;margin-right:12px;overflow:visible}
+        .chart.fixed{display:inline-block;vertical-align:top;margin:0 12px 4px 0}
         footer.provenance{margin-top:40px;border-top:2px solid var(--line);padding-top:10px;font-size:13px}
         footer h2{font-size:18px}footer h3{font-size:14px;margin:14px 0 4px}
         footer .grid{display:grid;grid-template-columns:1fr 1fr;gap:24px}
