@@ -199,7 +199,7 @@ internal abstract class ColumnBuilder
         public override DataFrameColumn Build(string name, int length)
         {
             Reserve(length);
-            var column = new StringDataFrameColumn(name, new ArraySegment<string?>(_values, 0, length));
+            var column = StringColumns.Create(name, new ArraySegment<string?>(_values, 0, length));
             _values = [];
             return column;
         }
