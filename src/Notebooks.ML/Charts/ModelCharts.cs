@@ -102,8 +102,8 @@ public static class ModelCharts
         heatmap.SetProperty("texttemplate", "%{z}");
         heatmap.SetProperty("hovertemplate", "true %{y}, predicted %{x}: %{z}<extra></extra>");
         var layout = ChartStyle.Layout("Confusion matrix (test set)", "predicted", "actual");
-        layout.SetProperty("yaxis", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = "actual" }, ["autorange"] = "reversed", ["type"] = "category" });
-        layout.SetProperty("xaxis", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = "predicted" }, ["type"] = "category" });
+        layout.SetProperty("yaxis", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = "actual" }, ["autorange"] = "reversed", ["type"] = "category", ["automargin"] = true });
+        layout.SetProperty("xaxis", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = "predicted" }, ["type"] = "category", ["automargin"] = true });
         return ChartStyle.Chart([heatmap], layout);
     }
 
@@ -227,7 +227,7 @@ public static class ModelCharts
         var layout = ChartStyle.Layout("Per-class metrics", "class", "value");
         layout.SetProperty("barmode", "group");
         layout.SetProperty("xaxis", AxisTitle("class", "category"));
-        layout.SetProperty("yaxis", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = "value" }, ["range"] = new[] { 0.0, 1.05 }, ["gridcolor"] = "#e5e7eb" });
+        layout.SetProperty("yaxis", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = "value" }, ["range"] = new[] { 0.0, 1.05 }, ["gridcolor"] = "#e5e7eb", ["automargin"] = true });
         return ChartStyle.Chart(traces, layout);
     }
 
