@@ -48,7 +48,7 @@ public sealed class RunComparison
         Line("training", "features", string.Join(", ", first.Features), string.Join(", ", second.Features));
         Line("training", "seed", Text(first.Seed), Text(second.Seed));
         Line("training", "test fraction", Text(first.TestFraction), Text(second.TestFraction));
-        Line("training", "folds", Text(first.FoldMetrics.Count), Text(second.FoldMetrics.Count));
+        Line("training", "folds", Folds(first), Folds(second));
         Line("training", "rows (train / test)", $"{first.TrainRows} / {first.TestRows}", $"{second.TrainRows} / {second.TestRows}");
         foreach (var name in Union(first.Hyperparameters.Keys, second.Hyperparameters.Keys))
         {
@@ -77,6 +77,9 @@ public sealed class RunComparison
     private static string Columns(Run run) => string.Join(", ", run.DataSchema.Select(c => $"{c.Name}:{c.Type}"));
 
     private static string Text(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
+
+    /// <summary>The number of cross-validation folds, or nothing (a dash) for a held-out split.</summary>
+    private static string? Folds(Run run) => run.FoldMetrics.Count == 0 ? null : Text(run.FoldMetrics.Count);
 
     private static string Text(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -237,7 +237,7 @@ internal static partial class ReportWriter
         foreach (var cell in cells)
         {
             var seconds = double.IsNaN(cell.Seconds) ? "" : cell.Seconds.ToString("0.00", CultureInfo.InvariantCulture);
-            html.Append($"<tr><td><a href=\"#cell-{cell.Index}\">{cell.Index}</a></td><td><code>{E(cell.FirstLine)}</code></td><td class=\"num\">{seconds}</td><td>{(cell.Succeeded ? "ok" : "<span class=\"bad\">failed</span>")}</td></tr>");
+            html.Append($"<tr><td class=\"short\"><a href=\"#cell-{cell.Index}\">{cell.Index}</a></td><td><code>{E(cell.FirstLine)}</code></td><td class=\"num\">{seconds}</td><td class=\"short\">{(cell.Succeeded ? "ok" : "<span class=\"bad\">failed</span>")}</td></tr>");
         }
 
         html.Append("</table></div></div>");
@@ -246,7 +246,7 @@ internal static partial class ReportWriter
             html.Append("<h3>Data and models</h3><table><tr><th>kind</th><th>name</th><th>fingerprint</th><th>seed</th><th>detail</th></tr>");
             foreach (var item in provenance)
             {
-                html.Append($"<tr><td>{E(Get(item, "kind"))}</td><td><code>{E(Get(item, "name"))}</code></td><td><code>{E(Get(item, "fingerprint"))}</code></td><td>{E(Get(item, "seed"))}</td><td>{E(Get(item, "detail"))}</td></tr>");
+                html.Append($"<tr><td class=\"short\">{E(Get(item, "kind"))}</td><td class=\"short\"><code>{E(Get(item, "name"))}</code></td><td><code>{E(Get(item, "fingerprint"))}</code></td><td class=\"short\">{E(Get(item, "seed"))}</td><td>{E(Get(item, "detail"))}</td></tr>");
             }
 
             html.Append("</table>");
@@ -302,7 +302,9 @@ internal static partial class ReportWriter
         footer h2{font-size:18px}footer h3{font-size:14px;margin:14px 0 4px}
         footer .grid{display:grid;grid-template-columns:1fr 1fr;gap:24px}
         footer table{border-collapse:collapse;width:100%}
-        footer th,footer td{text-align:left;border-bottom:1px solid var(--line);padding:2px 8px 2px 0;vertical-align:top;word-break:break-all}
+        footer th,footer td{text-align:left;border-bottom:1px solid var(--line);padding:2px 8px 2px 0;vertical-align:top;overflow-wrap:break-word}
+        footer th,footer td.num,footer td.short{white-space:nowrap}
+        footer td code{word-break:break-all}
         footer td.num{text-align:right}
         @media print{body{background:#fff}main{padding:0}.chart{break-inside:avoid}}
         """;
