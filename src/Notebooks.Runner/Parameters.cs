@@ -103,12 +103,17 @@ internal static class Parameters
         };
     }
 
-    /// <summary>Adds the injected-parameters cell; returns the values as the notebook will see them.</summary>
+    /// <summary>
+    /// Adds the injected-parameters cell; returns every parameter as the notebook will see it, those not given with
+    /// <c>-p</c> marked "(default)" (the report and the terminal list them all).
+    /// </summary>
     public static IReadOnlyDictionary<string, string> Inject(InteractiveDocument document, IReadOnlyDictionary<string, string> values)
     {
         if (values.Count == 0)
         {
-            return values;
+            return FindCell(document) is { } cell
+                ? Declarations(document.Elements[cell].Contents).ToDictionary(d => d.Name, d => $"{d.Default} (default)", StringComparer.Ordinal)
+                : values;
         }
 
         if (FindCell(document) is not { } index)
@@ -135,7 +140,13 @@ internal static class Parameters
             Metadata = new Dictionary<string, object> { ["tags"] = new List<object> { InjectedTag } },
         };
         document.Elements.Insert(index + 1, injected);
-        return values;
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var parameter in declared.Values)
+        {
+            seen[parameter.Name] = values.TryGetValue(parameter.Name, out var given) ? given : $"{parameter.Default} (default)";
+        }
+
+        return seen;
     }
 
     private static string Literal(Declared parameter, string value)

@@ -42,6 +42,17 @@ public sealed class ParametersAndVerifyTests : IDisposable
         var (exitCode, output, error) = await RunAsync("run", Fixture("parameters.dib"), "-p", "greeting=hey", "-o", executed);
         Assert.True(exitCode == 0, output + error);
         Assert.Contains("hey!", File.ReadAllText(executed), StringComparison.Ordinal);
+        Assert.Contains("parameters greeting=hey)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Parameters_left_at_their_defaults_are_listed_as_defaults()
+    {
+        var report = Path.Combine(_folder, "defaults.html");
+        var (exitCode, output, error) = await RunAsync("run", Fixture("parameters.dib"), "--report", report);
+        Assert.True(exitCode == 0, output + error);
+        Assert.Contains("parameters greeting=\"hi\" (default))", output, StringComparison.Ordinal);
+        Assert.Contains("<tr><th>parameter greeting</th><td>&quot;hi&quot; (default)</td></tr>", File.ReadAllText(report), StringComparison.Ordinal);
     }
 
     [Theory]
