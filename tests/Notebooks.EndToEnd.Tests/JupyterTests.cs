@@ -35,7 +35,17 @@ public sealed class JupyterTests(KernelEnvironment environment, ITestOutputHelpe
         Assert.Contains("Plotly.newPlot", all, StringComparison.Ordinal);
         Assert.Contains("Accuracy on held-out penguins", all, StringComparison.Ordinal);
         Assert.DoesNotContain("FSharp.Core, Version=10.1", all, StringComparison.Ordinal);
+
+        // #!profile: the statistics card, then one output with a small chart per column, drawn by the real kernel's formatter.
+        var grid = outputs.Select(Html).Single(h => h.StartsWith("<div class=\"nbml-charts\"", StringComparison.Ordinal));
+        Assert.Equal(8, grid.Split("Plotly.newPlot").Length - 1);
+        Assert.Contains(outputs.Select(Html), h => h.Contains("Profile of <code>penguins</code>", StringComparison.Ordinal));
     }
+
+    private static string Html(JsonElement output) =>
+        output.TryGetProperty("data", out var data) && data.TryGetProperty("text/html", out var html)
+            ? html.ValueKind == JsonValueKind.Array ? string.Concat(html.EnumerateArray().Select(l => l.GetString())) : html.GetString() ?? ""
+            : "";
 
     /// <summary>Registers the .NET kernels with Jupyter the documented way, once per machine.</summary>
     private async Task EnsureKernelSpecAsync()

@@ -40,7 +40,7 @@ public sealed class RunnerTests : IDisposable
         Assert.Contains(cells, c => Outputs(c).Contains("MicroAccuracy", StringComparison.Ordinal));
         Assert.Contains(cells, c => Outputs(c).Contains("Accuracy on held-out penguins", StringComparison.Ordinal));
         Assert.DoesNotContain(cells, c => Outputs(c).Contains("\"output_type\": \"error\"", StringComparison.Ordinal));
-        Assert.Contains("All 7 cells succeeded", output, StringComparison.Ordinal);
+        Assert.Contains("All 8 cells succeeded", output, StringComparison.Ordinal);
     }
 
     [Fact]
