@@ -56,6 +56,38 @@ public sealed class DataLoaderTests : IDisposable
     }
 
     [Fact]
+    public void A_guess_broken_at_row_900000_of_a_million_widens_without_losing_a_value()
+    {
+        // As the issue puts it: the first 2,000 rows say int, row 900,000 says otherwise.
+        var path = Path.Combine(_folder, "million.csv");
+        using (var writer = new StreamWriter(path))
+        {
+            writer.Write("id,amount,code\n");
+            for (var i = 0; i < 1_000_000; i++)
+            {
+                writer.Write(i == 900_000 ? $"{i},12.5,x7\n" : $"{i},{i % 1000},{i % 97}\n");
+            }
+        }
+
+        var frame = DataLoader.Load(path).Data;
+
+        Assert.Equal(1_000_000, frame.Rows.Count);
+        Assert.IsType<Int32DataFrameColumn>(frame.Columns["id"]);
+        Assert.IsType<DoubleDataFrameColumn>(frame.Columns["amount"]);
+        Assert.IsType<StringDataFrameColumn>(frame.Columns["code"]);
+        Assert.Equal(12.5, frame.Columns["amount"][900_000]);
+        Assert.Equal("x7", frame.Columns["code"][900_000]);
+        foreach (var row in new[] { 0, 1, 899_999, 900_001, 999_999 })
+        {
+            Assert.Equal(row, frame.Columns["id"][row]);
+            Assert.Equal((double)(row % 1000), frame.Columns["amount"][row]);
+            Assert.Equal((row % 97).ToString(System.Globalization.CultureInfo.InvariantCulture), frame.Columns["code"][row]);
+        }
+
+        Assert.Equal(0, frame.Columns["amount"].NullCount + frame.Columns["code"].NullCount);
+    }
+
+    [Fact]
     public void Ragged_rows_fail_with_the_line_number()
     {
         var path = Write("ragged.csv", "a,b,c\n1,2,3\n4,5\n");
