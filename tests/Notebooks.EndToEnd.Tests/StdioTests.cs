@@ -25,6 +25,11 @@ public sealed class StdioTests(KernelEnvironment environment, ITestOutputHelper 
         Assert.True(load.Succeeded, load.Describe());
         Assert.Contains("150 rows × 5 columns", load.Html, StringComparison.Ordinal);
 
+        var profile = await kernel.SubmitAsync("#!profile iris");
+        Assert.True(profile.Succeeded, profile.Describe());
+        Assert.Contains("<div class=\"nbml-charts\"", profile.Html, StringComparison.Ordinal);
+        Assert.Contains("Correlation of numeric columns", profile.Html, StringComparison.Ordinal);
+
         var train = await kernel.SubmitAsync("#!train --data iris --label Species --seed 1");
         Assert.True(train.Succeeded, train.Describe());
         Assert.Contains("MicroAccuracy", train.Html, StringComparison.Ordinal);
