@@ -43,6 +43,35 @@ internal static class DirectiveText
         return values;
     }
 
+    /// <summary>
+    /// A <c>// comment</c> at the end of a magic line (outside quotes, <c>//</c> then a space), or <see langword="null"/>.
+    /// The kernel has no comments in magic lines: it reads the words as more arguments, so a magic says so instead of
+    /// misreading them. A path such as <c>//mnt/data.csv</c> is not a comment.
+    /// </summary>
+    public static string? TrailingComment(string text)
+    {
+        var quoted = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (quoted && c == '\\')
+            {
+                i++;
+            }
+            else if (c == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (!quoted && c == '/' && i + 1 < text.Length && text[i + 1] == '/' && (i == 0 || char.IsWhiteSpace(text[i - 1]))
+                     && (i + 2 == text.Length || char.IsWhiteSpace(text[i + 2])))
+            {
+                return text[i..].TrimEnd();
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Splits on whitespace; a double-quoted token is read as a JSON string, as the kernel reads it.</summary>
     internal static List<string> Tokenize(string text)
     {

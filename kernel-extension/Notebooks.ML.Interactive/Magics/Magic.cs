@@ -37,6 +37,12 @@ internal static class Magic
                 return;
             }
 
+            if (DirectiveText.Of(command) is { } text && DirectiveText.TrailingComment(text) is { } comment)
+            {
+                context.Fail(command, null, $"{directive.Name}: a magic line cannot end with a comment; the kernel would read '{comment}' as more arguments. Put the comment on a line of its own.");
+                return;
+            }
+
             try
             {
                 await handler(command, context).ConfigureAwait(false);
