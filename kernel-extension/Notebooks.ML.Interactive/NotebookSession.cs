@@ -39,7 +39,14 @@ internal sealed class NotebookSession
         }
 
         return value as DataFrame
-               ?? throw new NotebookException($"The variable '{name}' is a {value.GetType().Name}, but {option} expects a DataFrame.");
+               ?? throw new NotebookException($"The variable '{name}' holds {Describe(value)}, but {option} expects a DataFrame.");
+    }
+
+    /// <summary>What a variable holds, for messages: "an Int32", "a String".</summary>
+    public static string Describe(object value)
+    {
+        var type = value.GetType().Name;
+        return $"{("AEIOU".Contains(char.ToUpperInvariant(type[0]), StringComparison.Ordinal) ? "an" : "a")} {type}";
     }
 
     public T? TryGet<T>(string name) where T : class =>

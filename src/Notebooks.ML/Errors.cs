@@ -34,12 +34,6 @@ internal static class Errors
     public static NotebookException BadOption(string option, string? value, string expected) =>
         new($"The option {option} got '{value}', but expected {expected}.");
 
-    public static NotebookException UnknownVariable(string name, string expectedType) =>
-        new($"There is no variable named '{name}' in the C# kernel. Expected a {expectedType}; load one first, for example: #!load data.csv --as {name}");
-
-    public static NotebookException WrongVariableType(string name, Type actual, string expectedType) =>
-        new($"The variable '{name}' is a {actual.Name}, but expected a {expectedType}.");
-
     public static string Format(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
 
     /// <summary>The candidate with the smallest edit distance when it is close enough to be a likely typo.</summary>

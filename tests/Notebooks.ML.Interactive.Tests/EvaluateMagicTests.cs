@@ -22,7 +22,7 @@ public sealed class EvaluateMagicTests : IDisposable
 
     [Theory]
     [InlineData("#!evaluate nope --data bc", "There is no model variable named 'nope' in the C# kernel.")]
-    [InlineData("#!evaluate bc --data bc", "The variable 'bc' is a DataFrame, but #!evaluate expects a model made by #!train")]
+    [InlineData("#!evaluate bc --data bc", "The variable 'bc' holds a DataFrame, but #!evaluate expects a model made by #!train")]
     [InlineData("#!evaluate m --data missing", "There is no DataFrame variable named 'missing'")]
     [InlineData("#!evaluate m --data iris", "Could not find the label column 'diagnosis' in 'iris.csv'.")]
     public async Task Evaluate_explains_bad_input(string magic, string expected)

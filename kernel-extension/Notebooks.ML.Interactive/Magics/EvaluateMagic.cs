@@ -66,6 +66,6 @@ internal static class ModelVariable
         }
 
         return value as TrainedModel
-               ?? throw new NotebookException($"The variable '{name}' is a {value.GetType().Name}, but {magic} expects a model made by #!train (a TrainedModel).");
+               ?? throw new NotebookException($"The variable '{name}' holds {NotebookSession.Describe(value)}, but {magic} expects a model made by #!train (a TrainedModel).");
     }
 }
