@@ -179,11 +179,7 @@ internal static class RunsMagic
         var run = new RunContext { Cell = DirectiveText.Of(command), ModelVariable = variable, Data = data };
         try
         {
-            await Task.Run(() =>
-            {
-                using var store = session.Open(null);
-                store.Record(model, run);
-            }).ConfigureAwait(false);
+            await session.UseAsync(null, store => store.Record(model, run)).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Training succeeded; a store that cannot be written must not turn that into a failure.
         catch (Exception e)
@@ -222,12 +218,7 @@ internal static class RunsMagic
 
     private static async Task List(KernelInvocationContext context, RunFilter filter, string? location)
     {
-        var session = RunsSession.For(context.HandlingKernel);
-        var runs = await Task.Run(() =>
-        {
-            using var store = session.Open(location);
-            return store.List(filter);
-        }).ConfigureAwait(false);
+        var runs = await RunsSession.For(context.HandlingKernel).UseAsync(location, store => store.List(filter)).ConfigureAwait(false);
         context.Display(new HtmlString(Cards.Runs(runs)), "text/html");
     }
 
@@ -239,12 +230,8 @@ internal static class RunsMagic
             throw new NotebookException($"#!runs show needs a run, for example: #!runs show 12 (see #!runs list). Usage: {ShowUsage}");
         }
 
-        var session = RunsSession.For(context.HandlingKernel);
-        var run = await Task.Run(() =>
-        {
-            using var store = session.Open(command.Store);
-            return store.Show(RunReference(context, command.Run));
-        }).ConfigureAwait(false);
+        var reference = RunReference(context, command.Run);
+        var run = await RunsSession.For(context.HandlingKernel).UseAsync(command.Store, store => store.Show(reference)).ConfigureAwait(false);
         context.Display(new HtmlString(Cards.Run(run)), "text/html");
     }
 
@@ -256,13 +243,8 @@ internal static class RunsMagic
             throw new NotebookException($"#!runs compare needs two runs, but got {(runs.Count == 0 ? "none" : string.Join(" ", runs.Select(r => $"'{r}'")))}, for example: #!runs compare 3 7. Usage: {CompareUsage}");
         }
 
-        var session = RunsSession.For(context.HandlingKernel);
         var (first, second) = (RunReference(context, runs[0]), RunReference(context, runs[1]));
-        var comparison = await Task.Run(() =>
-        {
-            using var store = session.Open(command.Store);
-            return store.Compare(first, second);
-        }).ConfigureAwait(false);
+        var comparison = await RunsSession.For(context.HandlingKernel).UseAsync(command.Store, store => store.Compare(first, second)).ConfigureAwait(false);
         context.Display(new HtmlString(Cards.Comparison(comparison)), "text/html");
     }
 
@@ -296,13 +278,8 @@ internal static class RunsMagic
             throw new NotebookException($"#!runs plot needs a metric, for example: #!runs plot MicroAccuracy. Usage: {PlotUsage}");
         }
 
-        var session = RunsSession.For(context.HandlingKernel);
         var filter = new RunFilter { Data = command.Data, Label = command.Label, Trainer = command.Trainer, Limit = 1000 };
-        var chart = await Task.Run(() =>
-        {
-            using var store = session.Open(command.Store);
-            return store.Plot(command.Metric, filter);
-        }).ConfigureAwait(false);
+        var chart = await RunsSession.For(context.HandlingKernel).UseAsync(command.Store, store => store.Plot(command.Metric, filter)).ConfigureAwait(false);
         context.Display(chart);
     }
 
@@ -310,12 +287,9 @@ internal static class RunsMagic
     {
         CheckOptions(command, "store", ["--location"], 1, StoreUsage);
         var session = RunsSession.For(context.HandlingKernel);
-        var (location, kind, models, count) = await Task.Run(() =>
-        {
-            // Opened first: a store that does not open is not switched to.
-            using var store = RunStore.Open(command.Location ?? session.Location, session.Watch);
-            return (store.Location, store.Kind, store.ModelsFolder, store.List(new RunFilter { Limit = 1 }).Total);
-        }).ConfigureAwait(false);
+        // Opened first: a store that does not open is not switched to.
+        var (location, kind, models, count) = await session.UseAsync(
+            command.Location, store => (store.Location, store.Kind, store.ModelsFolder, store.List(new RunFilter { Limit = 1 }).Total)).ConfigureAwait(false);
         if (command.Location is not null)
         {
             session.Location = command.Location;
@@ -392,5 +366,12 @@ internal static class RunsMagic
         public static RunsSession For(Kernel kernel) => _sessions.GetValue(kernel.RootKernel, _ => new RunsSession());
 
         public RunStore Open(string? location) => RunStore.Open(location ?? Location, Watch);
+
+        /// <summary>Opens the store (this session's, or <paramref name="location"/>) off the kernel's thread, uses it, and closes it.</summary>
+        public Task<T> UseAsync<T>(string? location, Func<RunStore, T> use) => Task.Run(() =>
+        {
+            using var store = Open(location);
+            return use(store);
+        });
     }
 }

@@ -116,16 +116,12 @@ public sealed class DataProfile
 /// <summary>The statistics of one column in a <see cref="DataProfile"/>.</summary>
 public sealed class ColumnProfile
 {
-    private ColumnProfile(ColumnSummary summary, bool numeric, double[] quantiles, double? standardDeviation, IReadOnlyList<(string Value, long Count)> top)
+    private readonly ColumnSummary _summary;
+
+    private ColumnProfile(ColumnSummary summary, long count, bool numeric, double[] quantiles, double? standardDeviation, IReadOnlyList<(string Value, long Count)> top)
     {
-        Name = summary.Name;
-        Type = summary.Type;
-        Missing = summary.Missing;
-        Distinct = summary.Distinct;
-        DistinctIsEstimate = summary.DistinctIsEstimate;
-        Min = summary.Min;
-        Max = summary.Max;
-        Mean = summary.Mean;
+        _summary = summary;
+        Count = count;
         IsNumeric = numeric;
         StandardDeviation = standardDeviation;
         if (quantiles.Length == 3)
@@ -139,34 +135,34 @@ public sealed class ColumnProfile
     }
 
     /// <summary>The column name.</summary>
-    public string Name { get; }
+    public string Name => _summary.Name;
 
     /// <summary>The short type name (<c>int</c>, <c>double</c>, <c>string</c>, …).</summary>
-    public string Type { get; }
+    public string Type => _summary.Type;
 
     /// <summary>Whether the column holds numbers (or booleans, counted as 0 and 1).</summary>
     public bool IsNumeric { get; }
 
     /// <summary>How many values are present.</summary>
-    public long Count => _count;
+    public long Count { get; }
 
     /// <summary>How many values are missing.</summary>
-    public long Missing { get; }
+    public long Missing => _summary.Missing;
 
     /// <summary>How many distinct present values there are.</summary>
-    public long Distinct { get; }
+    public long Distinct => _summary.Distinct;
 
     /// <summary>Whether <see cref="Distinct"/> is a HyperLogLog estimate (very many distinct values).</summary>
-    public bool DistinctIsEstimate { get; }
+    public bool DistinctIsEstimate => _summary.DistinctIsEstimate;
 
     /// <summary>The smallest present value.</summary>
-    public object? Min { get; }
+    public object? Min => _summary.Min;
 
     /// <summary>The largest present value.</summary>
-    public object? Max { get; }
+    public object? Max => _summary.Max;
 
     /// <summary>The mean (numeric columns).</summary>
-    public double? Mean { get; }
+    public double? Mean => _summary.Mean;
 
     /// <summary>The sample standard deviation (numeric columns).</summary>
     public double? StandardDeviation { get; }
@@ -182,8 +178,6 @@ public sealed class ColumnProfile
 
     /// <summary>The most frequent values with their counts, most frequent first (ties in ordinal order); non-numeric columns.</summary>
     public IReadOnlyList<(string Value, long Count)> TopValues { get; }
-
-    private long _count;
 
     internal static ColumnProfile Create(DataFrameColumn column)
     {
@@ -207,7 +201,7 @@ public sealed class ColumnProfile
             }
 
             var quantiles = values.Length == 0 ? [] : new[] { Quantile(values, 0.25), Quantile(values, 0.5), Quantile(values, 0.75) };
-            return new ColumnProfile(summary, true, quantiles, sd, []) { _count = values.Length };
+            return new ColumnProfile(summary, values.Length, true, quantiles, sd, []);
         }
 
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -225,7 +219,7 @@ public sealed class ColumnProfile
 
         var top = counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
             .Take(DataProfile.TopCategories).Select(kv => (kv.Key, kv.Value)).ToArray();
-        return new ColumnProfile(summary, false, [], null, top) { _count = present };
+        return new ColumnProfile(summary, present, false, [], null, top);
     }
 
     /// <summary>Linear interpolation between closest ranks (the default of numpy and pandas).</summary>

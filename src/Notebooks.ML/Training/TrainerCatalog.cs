@@ -164,16 +164,11 @@ internal static class TrainerCatalog
                 (o.NumberOfIterations, o.LearningRate, o.NumberOfLeaves, o.MinimumExampleCountPerLeaf) = (100, 0.1, 31, 20);
                 (o.Seed, o.Deterministic, o.Silent, o.NumberOfThreads) = (seed, true, true, LightGbmThreads);
                 break;
-            case FastTreeBinaryTrainer.Options o:
+            // FastTree (binary and regression) share BoostedTreeOptions; FastForest's share FastForestOptionsBase.
+            case BoostedTreeOptions o:
                 (o.NumberOfTrees, o.LearningRate, o.NumberOfLeaves, o.MinimumExampleCountPerLeaf, o.Seed, o.NumberOfThreads) = (100, 0.1, 31, 20, seed, 1);
                 break;
-            case FastTreeRegressionTrainer.Options o:
-                (o.NumberOfTrees, o.LearningRate, o.NumberOfLeaves, o.MinimumExampleCountPerLeaf, o.Seed, o.NumberOfThreads) = (100, 0.1, 31, 20, seed, 1);
-                break;
-            case FastForestBinaryTrainer.Options o:
-                (o.NumberOfTrees, o.NumberOfLeaves, o.Seed, o.FeatureSelectionSeed, o.NumberOfThreads) = (100, 31, seed, seed, 1);
-                break;
-            case FastForestRegressionTrainer.Options o:
+            case FastForestOptionsBase o:
                 (o.NumberOfTrees, o.NumberOfLeaves, o.Seed, o.FeatureSelectionSeed, o.NumberOfThreads) = (100, 31, seed, seed, 1);
                 break;
             case GamBinaryTrainer.Options o:
