@@ -76,8 +76,6 @@ public sealed class RunComparison
 
     private static string Columns(Run run) => string.Join(", ", run.DataSchema.Select(c => $"{c.Name}:{c.Type}"));
 
-    private static string Text(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
-
     /// <summary>The number of cross-validation folds, or nothing (a dash) for a held-out split.</summary>
     private static string? Folds(Run run) => run.FoldMetrics.Count == 0 ? null : Text(run.FoldMetrics.Count);
 
