@@ -289,6 +289,7 @@ public static class ModelTrainer
         {
             LearningCurve = explanation.Curve,
             FoldMetrics = folds ?? [],
+            Inputs = ModelInputs.Describe(run.Frame, run.Features, run.Labeled),
         };
     }
 
