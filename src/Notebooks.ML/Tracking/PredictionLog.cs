@@ -85,15 +85,16 @@ public sealed class PredictionLog : IAsyncDisposable
     public string? LastError { get; private set; }
 
     /// <summary>
-    /// Records that <paramref name="model"/> is served under this log's name and returns its version: the newest one
-    /// when it is the same model (same data, trainer, settings, seed and metrics), else a new version numbered one more.
+    /// Records that <paramref name="model"/> is served under this log's name and returns its version: the one it had
+    /// when it was served under this name before (the same data, trainer, settings, seed and metrics: see
+    /// <see cref="ModelKey"/>), else a new version numbered one more than the newest.
     /// </summary>
     public ServedModelVersion Register(TrainedModel model, string? modelName = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var run = ModelRuns.RunOf(model) is { } recorded && ModelRuns.StoreOf(model) == _store.Location ? recorded.Id : (long?)null;
         var candidate = new ServedModelVersion(Server, 0, DateTimeOffset.UtcNow, modelName, run, model.Info.Trainer, model.Info.DataFingerprint, model.Inputs, model.Outputs);
-        return _store.Guarded(() => _store.Database.RegisterServed(candidate, Key(model), model.Task.ToString().ToLowerInvariant(), model.Label));
+        return _store.Guarded(() => _store.Database.RegisterServed(candidate, ModelKey(model), model.Task.ToString().ToLowerInvariant(), model.Label));
     }
 
     /// <summary>
@@ -205,9 +206,13 @@ public sealed class PredictionLog : IAsyncDisposable
         }
     }
 
-    /// <summary>What makes two models the same model: data, task, trainer, settings, seed and the metrics they reached.</summary>
-    internal static string Key(TrainedModel model)
+    /// <summary>
+    /// What makes two models the same model, as a fingerprint: data, task, features, trainer, settings, seed and the
+    /// metrics they reached (training is deterministic, so these decide the model).
+    /// </summary>
+    public static string ModelKey(TrainedModel model)
     {
+        ArgumentNullException.ThrowIfNull(model);
         var identity = new
         {
             model.Label,

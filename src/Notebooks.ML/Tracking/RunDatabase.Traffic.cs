@@ -14,31 +14,35 @@ internal abstract partial class RunDatabase
     internal sealed record TrafficRow(string Server, long ModelId, DateTimeOffset At, double LatencyMs, int Status, string? ErrorCode, int Rows, string? Inputs, string? Outputs);
 
     /// <summary>
-    /// The version <paramref name="candidate"/> gets under its server name: the newest version when that is the same
-    /// model (same <paramref name="modelKey"/>), else a new one numbered one more.
+    /// The version <paramref name="candidate"/> gets under its server name: the version it had when this model (same
+    /// <paramref name="modelKey"/>) was served under that name before, else a new one numbered one more than the newest.
     /// </summary>
     public ServedModelVersion RegisterServed(ServedModelVersion candidate, string modelKey, string task, string label)
     {
         using var connection = Open();
         using var transaction = BeginSchemaTransaction(connection);
-        ServedModelVersion? newest;
-        string? newestKey;
-        using (var query = Command(connection, transaction,
-            $"SELECT {VersionColumns}, model_key FROM nbml_served_models WHERE server = @server ORDER BY version DESC LIMIT 1"))
+        using (var same = Command(connection, transaction, $"SELECT {VersionColumns} FROM nbml_served_models WHERE server = @server AND model_key = @key ORDER BY version DESC LIMIT 1"))
+        {
+            Add(same, "@server", candidate.Server);
+            Add(same, "@key", modelKey);
+            using var reader = same.ExecuteReader();
+            if (reader.Read())
+            {
+                var known = ReadVersion(reader);
+                reader.Close();
+                transaction.Commit();
+                return known;
+            }
+        }
+
+        int? newest;
+        using (var query = Command(connection, transaction, "SELECT MAX(version) FROM nbml_served_models WHERE server = @server"))
         {
             Add(query, "@server", candidate.Server);
-            using var reader = query.ExecuteReader();
-            newest = reader.Read() ? ReadVersion(reader) : null;
-            newestKey = newest is null ? null : reader.GetString(10);
+            newest = query.ExecuteScalar() is { } value and not DBNull ? Convert.ToInt32(value, CultureInfo.InvariantCulture) : null;
         }
 
-        if (newest is not null && newestKey == modelKey)
-        {
-            transaction.Commit();
-            return newest;
-        }
-
-        var version = (newest?.Version ?? 0) + 1;
+        var version = (newest ?? 0) + 1;
         using var insert = Command(connection, transaction,
             "INSERT INTO nbml_served_models (server, version, model_key, served_at, model_name, run_id, task, label, trainer, data_fingerprint, inputs, outputs) " +
             $"VALUES (@server, @version, @key, @served_at, @model_name, @run_id, @task, @label, @trainer, @fingerprint, {JsonParameter("inputs")}, {JsonParameter("outputs")}) RETURNING id");
