@@ -69,6 +69,7 @@ public static class ModelEndpoints
             var limit = host.Options.MaxBodyBytes;
             if (context.Request.ContentLength > limit)
             {
+                await DrainAsync(context, context.Request.ContentLength.Value).ConfigureAwait(false);
                 throw RequestErrors.BodyTooLarge(limit);
             }
 
@@ -94,6 +95,30 @@ public static class ModelEndpoints
             var tooLarge = RequestErrors.BodyTooLarge(host.Options.MaxBodyBytes);
             await host.RefusedAsync(start, served, predict ? "predict" : "invocations", tooLarge.Status, tooLarge.Code).ConfigureAwait(false);
             await WriteErrorAsync(context, tooLarge).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Reads and drops a body that is too large (up to 64 MB), so that the client, still sending, gets the 413 rather
+    /// than a reset connection; a larger one is cut off with the connection.
+    /// </summary>
+    private static async Task DrainAsync(HttpContext context, long length)
+    {
+        const long Cap = 64L * 1024 * 1024;
+        if (length > Cap || context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is not { IsReadOnly: false } size)
+        {
+            context.Response.Headers.Connection = "close";
+            return;
+        }
+
+        size.MaxRequestBodySize = Cap;
+        try
+        {
+            await context.Request.Body.CopyToAsync(Stream.Null).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or BadHttpRequestException or OperationCanceledException)
+        {
+            context.Response.Headers.Connection = "close";
         }
     }
 
