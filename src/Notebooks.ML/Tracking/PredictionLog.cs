@@ -11,8 +11,8 @@ namespace Notebooks.ML.Tracking;
 /// rows (inputs and predictions) with its time, latency and model version, and every refused request (status and
 /// error code, never its data). <see cref="RunStore.ReadTraffic"/> reads it back.
 /// <para>
-/// A request is encoded into the segment being built (a few hundred bytes of JSON, under a short lock) before its
-/// answer is sent, so nothing of it stays alive for the garbage collector to carry; a background writer commits the
+/// A request is encoded on the thread that answered it, then copied into the segment being built under a short lock,
+/// before its answer is sent, so nothing of it stays alive for the garbage collector to carry; a background writer commits the
 /// segments built so far every <see cref="FlushInterval"/>, in one transaction. So a graceful stop
 /// (<see cref="DisposeAsync"/> after the server stopped answering) logs every answered row, and a killed process
 /// loses at most the last batch: the requests answered since the last commit, one <see cref="FlushInterval"/> of
@@ -35,11 +35,14 @@ public sealed class PredictionLog : IAsyncDisposable
 
     private readonly RunStore _store;
     private readonly Lock _gate = new();
-    private readonly Queue<TrafficJson> _sealed = new();
-    private readonly Stack<TrafficJson> _free = new();
+    private readonly Queue<TrafficSegment> _sealed = new();
+    private readonly Stack<TrafficSegment> _free = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly Task _writer;
-    private TrafficJson _current = new();
+    private TrafficSegment _current = new();
+
+    [ThreadStatic]
+    private static TrafficJson? _encoder;
     private long _queued;
     private long _logged;
     private long _loggedRows;
@@ -119,15 +122,18 @@ public sealed class PredictionLog : IAsyncDisposable
 
     private void Append(ServedModelVersion model, DateTimeOffset at, double latencyMs, int status, string? errorCode, InputRows? inputs, IReadOnlyList<ModelPrediction>? outputs)
     {
+        // Encoded on this thread, outside the lock; under it, only a copy of the bytes.
+        var encoder = _encoder ??= new TrafficJson();
+        encoder.Encode(model, at, latencyMs, status, errorCode, inputs, outputs);
         lock (_gate)
         {
             var before = _current.Bytes;
-            _current.Append(model, at, latencyMs, status, errorCode, inputs, outputs);
+            _current.Add(encoder, at, inputs?.Count ?? 0, inputs is null);
             Interlocked.Add(ref _pendingBytes, _current.Bytes - before);
             if (_current.Bytes >= SegmentBytes)
             {
                 _sealed.Enqueue(_current);
-                _current = _free.Count > 0 ? _free.Pop() : new TrafficJson();
+                _current = _free.Count > 0 ? _free.Pop() : new TrafficSegment();
             }
         }
     }
@@ -184,13 +190,13 @@ public sealed class PredictionLog : IAsyncDisposable
                 await _wake.WaitAsync(FlushInterval).ConfigureAwait(false);
             }
 
-            List<TrafficJson> batch;
+            List<TrafficSegment> batch;
             lock (_gate)
             {
                 if (_current.Requests > 0)
                 {
                     _sealed.Enqueue(_current);
-                    _current = _free.Count > 0 ? _free.Pop() : new TrafficJson();
+                    _current = _free.Count > 0 ? _free.Pop() : new TrafficSegment();
                 }
 
                 batch = [.. _sealed];

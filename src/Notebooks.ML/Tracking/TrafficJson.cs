@@ -22,15 +22,13 @@ internal readonly record struct RowPlan(int[] Inputs, int[] Outputs, int Target)
 /// </summary>
 internal sealed class TrafficJson
 {
-    private readonly ArrayBufferWriter<byte> _requestBuffer = new(16 * 1024);
-    private readonly ArrayBufferWriter<byte> _inputBuffer = new(32 * 1024);
-    private readonly ArrayBufferWriter<byte> _outputBuffer = new(16 * 1024);
+    private readonly ArrayBufferWriter<byte> _requestBuffer = new(256);
+    private readonly ArrayBufferWriter<byte> _inputBuffer = new(1024);
+    private readonly ArrayBufferWriter<byte> _outputBuffer = new(256);
     private readonly Utf8JsonWriter _requests;
     private readonly Utf8JsonWriter _inputs;
     private readonly Utf8JsonWriter _outputs;
     private Utf8JsonWriter _writer;
-    private DateTimeOffset _first = DateTimeOffset.MaxValue;
-    private DateTimeOffset _last = DateTimeOffset.MinValue;
 
     public TrafficJson()
     {
@@ -38,24 +36,26 @@ internal sealed class TrafficJson
         _inputs = new Utf8JsonWriter(_inputBuffer);
         _outputs = new Utf8JsonWriter(_outputBuffer);
         _writer = _inputs;
-        Start();
     }
 
-    /// <summary>Requests appended since the last <see cref="Seal"/>.</summary>
-    public int Requests { get; private set; }
+    /// <summary>The last request encoded: <c>[model id, time, latency, status, code, rows]</c>.</summary>
+    public ReadOnlySpan<byte> Request => _requestBuffer.WrittenSpan;
 
-    /// <summary>Refused requests appended since the last <see cref="Seal"/>.</summary>
-    public int Refused { get; private set; }
+    /// <summary>The last request's rows, as a JSON array of rows (<c>[]</c> when refused).</summary>
+    public ReadOnlySpan<byte> Inputs => _inputBuffer.WrittenSpan;
 
-    /// <summary>Answered rows appended since the last <see cref="Seal"/>.</summary>
-    public int Rows { get; private set; }
+    /// <summary>The last request's predictions, as a JSON array of rows (<c>[]</c> when refused).</summary>
+    public ReadOnlySpan<byte> Outputs => _outputBuffer.WrittenSpan;
 
-    /// <summary>The encoded size so far, in bytes.</summary>
-    public long Bytes => _requests.BytesPending + _requests.BytesCommitted + _inputs.BytesPending + _inputs.BytesCommitted + _outputs.BytesPending + _outputs.BytesCommitted;
-
-    /// <summary>Encodes one request (and its rows, when answered) into the segment being built.</summary>
-    public void Append(ServedModelVersion model, DateTimeOffset at, double latencyMs, int status, string? errorCode, InputRows? inputs, IReadOnlyList<ModelPrediction>? outputs)
+    /// <summary>Encodes one request (and its rows, when answered): outside any lock, on the thread that answered it.</summary>
+    public void Encode(ServedModelVersion model, DateTimeOffset at, double latencyMs, int status, string? errorCode, InputRows? inputs, IReadOnlyList<ModelPrediction>? outputs)
     {
+        foreach (var (buffer, writer) in new[] { (_requestBuffer, _requests), (_inputBuffer, _inputs), (_outputBuffer, _outputs) })
+        {
+            buffer.ResetWrittenCount();
+            writer.Reset();
+        }
+
         var rows = inputs?.Count ?? 0;
         _requests.WriteStartArray();
         _requests.WriteNumberValue(model.Id);
@@ -65,71 +65,34 @@ internal sealed class TrafficJson
         _requests.WriteStringValue(errorCode);
         _requests.WriteNumberValue(rows);
         _requests.WriteEndArray();
-        Requests++;
-        Refused += inputs is null ? 1 : 0;
-        Rows += rows;
-        _first = at < _first ? at : _first;
-        _last = at > _last ? at : _last;
-        if (inputs is null)
+        _inputs.WriteStartArray();
+        _outputs.WriteStartArray();
+        if (inputs is not null)
         {
-            return;
-        }
-
-        _writer = _inputs;
-        for (var r = 0; r < rows; r++)
-        {
-            _inputs.WriteStartArray();
-            for (var c = 0; c < inputs.Inputs.Count; c++)
+            _writer = _inputs;
+            for (var r = 0; r < rows; r++)
             {
-                WriteInput(inputs, c, r);
+                _inputs.WriteStartArray();
+                for (var c = 0; c < inputs.Inputs.Count; c++)
+                {
+                    WriteInput(inputs, c, r);
+                }
+
+                _inputs.WriteEndArray();
             }
 
-            _inputs.WriteEndArray();
+            _writer = _outputs;
+            for (var r = 0; r < rows && outputs is not null; r++)
+            {
+                WriteOutputs(model.Outputs, outputs[r]);
+            }
         }
 
-        _writer = _outputs;
-        for (var r = 0; r < rows && outputs is not null; r++)
-        {
-            WriteOutputs(model.Outputs, outputs[r]);
-        }
-    }
-
-    /// <summary>The segment built so far, and a fresh start for the next; null when nothing was appended.</summary>
-    public RunDatabase.Segment? Seal(string server)
-    {
-        if (Requests == 0)
-        {
-            return null;
-        }
-
-        _requests.WriteEndArray();
         _inputs.WriteEndArray();
         _outputs.WriteEndArray();
         _requests.Flush();
         _inputs.Flush();
         _outputs.Flush();
-        var text = new StringBuilder((int)Bytes + 40)
-            .Append("{\"requests\":").Append(Encoding.UTF8.GetString(_requestBuffer.WrittenSpan))
-            .Append(",\"inputs\":").Append(Encoding.UTF8.GetString(_inputBuffer.WrittenSpan))
-            .Append(",\"outputs\":").Append(Encoding.UTF8.GetString(_outputBuffer.WrittenSpan))
-            .Append('}').ToString();
-        var segment = new RunDatabase.Segment(server, _first, _last, Requests, Refused, Rows, text);
-        Start();
-        return segment;
-    }
-
-    private void Start()
-    {
-        foreach (var (buffer, writer) in new[] { (_requestBuffer, _requests), (_inputBuffer, _inputs), (_outputBuffer, _outputs) })
-        {
-            buffer.ResetWrittenCount();
-            writer.Reset();
-            writer.WriteStartArray();
-        }
-
-        Requests = Refused = Rows = 0;
-        _first = DateTimeOffset.MaxValue;
-        _last = DateTimeOffset.MinValue;
     }
 
     private void WriteOutputs(IReadOnlyList<ModelOutputColumn> outputs, ModelPrediction prediction)
@@ -334,5 +297,79 @@ internal sealed class TrafficJson
                 floats[row] = reader.TokenType == JsonTokenType.Number ? reader.GetSingle() : float.Parse(reader.GetString()!, CultureInfo.InvariantCulture);
                 break;
         }
+    }
+}
+
+/// <summary>
+/// A segment being built from encoded requests: three JSON arrays kept as raw bytes, so that adding a request is a
+/// copy (done under the log's lock, while the encoding was not).
+/// </summary>
+internal sealed class TrafficSegment
+{
+    private readonly ArrayBufferWriter<byte> _requests = new(16 * 1024);
+    private readonly ArrayBufferWriter<byte> _inputs = new(32 * 1024);
+    private readonly ArrayBufferWriter<byte> _outputs = new(16 * 1024);
+    private DateTimeOffset _first = DateTimeOffset.MaxValue;
+    private DateTimeOffset _last = DateTimeOffset.MinValue;
+
+    /// <summary>Requests added since the last <see cref="Seal"/>.</summary>
+    public int Requests { get; private set; }
+
+    /// <summary>The size so far, in bytes.</summary>
+    public long Bytes => _requests.WrittenCount + _inputs.WrittenCount + _outputs.WrittenCount;
+
+    private int Refused { get; set; }
+
+    private int Rows { get; set; }
+
+    /// <summary>Adds the request <paramref name="encoded"/> holds.</summary>
+    public void Add(TrafficJson encoded, DateTimeOffset at, int rows, bool refused)
+    {
+        Append(_requests, encoded.Request);
+        Append(_inputs, encoded.Inputs[1..^1]);
+        Append(_outputs, encoded.Outputs[1..^1]);
+        Requests++;
+        Refused += refused ? 1 : 0;
+        Rows += rows;
+        _first = at < _first ? at : _first;
+        _last = at > _last ? at : _last;
+    }
+
+    /// <summary>The segment built so far, and a fresh start for the next; null when nothing was added.</summary>
+    public RunDatabase.Segment? Seal(string server)
+    {
+        if (Requests == 0)
+        {
+            return null;
+        }
+
+        var text = new StringBuilder((int)Bytes + 40)
+            .Append("{\"requests\":[").Append(Encoding.UTF8.GetString(_requests.WrittenSpan))
+            .Append("],\"inputs\":[").Append(Encoding.UTF8.GetString(_inputs.WrittenSpan))
+            .Append("],\"outputs\":[").Append(Encoding.UTF8.GetString(_outputs.WrittenSpan))
+            .Append("]}").ToString();
+        var segment = new RunDatabase.Segment(server, _first, _last, Requests, Refused, Rows, text);
+        _requests.ResetWrittenCount();
+        _inputs.ResetWrittenCount();
+        _outputs.ResetWrittenCount();
+        Requests = Refused = Rows = 0;
+        _first = DateTimeOffset.MaxValue;
+        _last = DateTimeOffset.MinValue;
+        return segment;
+    }
+
+    private static void Append(ArrayBufferWriter<byte> buffer, ReadOnlySpan<byte> elements)
+    {
+        if (elements.IsEmpty)
+        {
+            return;
+        }
+
+        if (buffer.WrittenCount > 0)
+        {
+            buffer.Write(","u8);
+        }
+
+        buffer.Write(elements);
     }
 }
