@@ -44,6 +44,13 @@ internal abstract class ColumnBuilder
 
     public abstract void SetMissing(int row);
 
+    /// <summary>
+    /// The values of a number, boolean or date column as <typeparamref name="T"/> (its element type), for columnar
+    /// readers that store many rows at once; rows written here are present unless <see cref="SetMissing"/> says not.
+    /// </summary>
+    public virtual Span<T> Values<T>()
+        where T : unmanaged => throw new InvalidOperationException($"A {Kind} column does not store {typeof(T).Name} values.");
+
     /// <summary>The finished column of the first <paramref name="length"/> rows; the builder is empty afterwards.</summary>
     public abstract DataFrameColumn Build(string name, int length);
 
@@ -134,15 +141,18 @@ internal abstract class ColumnBuilder
                 return false;
             }
 
-            Values[row] = parsed;
+            Typed[row] = parsed;
             return true;
         }
 
-        public override void SetObject(int row, object value) => Values[row] = TParser.Convert(value);
+        public override void SetObject(int row, object value) => Typed[row] = TParser.Convert(value);
 
         public override void SetMissing(int row) => _validity[row >> 3] &= (byte)~(1 << (row & 7));
 
-        private Span<T> Values => MemoryMarshal.Cast<byte, T>(_bytes.AsSpan());
+        public override Span<TValue> Values<TValue>() =>
+            typeof(TValue) == typeof(T) ? MemoryMarshal.Cast<byte, TValue>(_bytes.AsSpan()) : base.Values<TValue>();
+
+        private Span<T> Typed => MemoryMarshal.Cast<byte, T>(_bytes.AsSpan());
 
         public override DataFrameColumn Build(string name, int length)
         {
