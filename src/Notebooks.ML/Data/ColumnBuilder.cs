@@ -51,6 +51,18 @@ internal abstract class ColumnBuilder
     public virtual Span<T> Values<T>()
         where T : unmanaged => throw new InvalidOperationException($"A {Kind} column does not store {typeof(T).Name} values.");
 
+    /// <summary>Stores a value of the column's own type (<see cref="ColumnKind.Int32"/> here); a typed reader's fast path.</summary>
+    public virtual void Set(int row, int value) => throw new InvalidOperationException($"A {Kind} column does not store int values.");
+
+    /// <summary>Stores a value of the column's own type (<see cref="ColumnKind.Int64"/>).</summary>
+    public virtual void Set(int row, long value) => throw new InvalidOperationException($"A {Kind} column does not store long values.");
+
+    /// <summary>Stores a value of the column's own type (<see cref="ColumnKind.Double"/>).</summary>
+    public virtual void Set(int row, double value) => throw new InvalidOperationException($"A {Kind} column does not store double values.");
+
+    /// <summary>Stores a value of the column's own type (<see cref="ColumnKind.Boolean"/>).</summary>
+    public virtual void Set(int row, bool value) => throw new InvalidOperationException($"A {Kind} column does not store bool values.");
+
     /// <summary>The finished column of the first <paramref name="length"/> rows; the builder is empty afterwards.</summary>
     public abstract DataFrameColumn Build(string name, int length);
 
@@ -148,6 +160,28 @@ internal abstract class ColumnBuilder
         public override void SetObject(int row, object value) => Typed[row] = TParser.Convert(value);
 
         public override void SetMissing(int row) => _validity[row >> 3] &= (byte)~(1 << (row & 7));
+
+        public override void Set(int row, int value) => Store(row, value);
+
+        public override void Set(int row, long value) => Store(row, value);
+
+        public override void Set(int row, double value) => Store(row, value);
+
+        public override void Set(int row, bool value) => Store(row, value);
+
+        // The JIT keeps only the branch for T: a plain store.
+        private void Store<TValue>(int row, TValue value)
+            where TValue : unmanaged
+        {
+            if (typeof(TValue) == typeof(T))
+            {
+                Typed[row] = Unsafe.As<TValue, T>(ref value);
+            }
+            else
+            {
+                base.Values<TValue>();
+            }
+        }
 
         public override Span<TValue> Values<TValue>() =>
             typeof(TValue) == typeof(T) ? MemoryMarshal.Cast<byte, TValue>(_bytes.AsSpan()) : base.Values<TValue>();

@@ -23,11 +23,12 @@ public static class DataLoader
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         CheckFile(path);
         var stopwatch = Stopwatch.StartNew();
-        var format = ResolveFormat(path, options.Format);
+        var format = ResolveFormat(path, options.Format, options.Encoding);
 
         // The fingerprint (SHA-256 of the stored bytes) is computed on another core while the file is parsed.
         var fingerprint = Task.Run(() => Fingerprint.OfFile(path));
         DataFrame frame;
+        var steps = new List<string>();
         try
         {
             frame = options.Sql is not null
@@ -36,7 +37,7 @@ public static class DataLoader
                 {
                     "json" or "jsonl" => JsonLoader.Load(path, format == "jsonl", options),
                     "parquet" => DuckDbLoader.Parquet(path, options),
-                    _ => CsvLoader.Load(path, options),
+                    _ => CsvLoader.Load(path, options, steps),
                 };
         }
         catch (Exception e) when (e is InvalidDataException or IOException)
@@ -46,7 +47,6 @@ public static class DataLoader
         }
 
         var sourceRows = frame.Rows.Count;
-        var steps = new List<string>();
         frame = RowExpressions.Apply(frame, options, steps);
         frame = Sampling.Apply(frame, options.Sample, options.Seed ?? 1, steps);
         var hash = fingerprint.GetAwaiter().GetResult();
@@ -73,10 +73,19 @@ public static class DataLoader
         {
             throw Errors.Fail($"The file '{path}' is empty (0 bytes).");
         }
+
+        try
+        {
+            using var _ = File.OpenRead(path);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw Errors.Fail($"The file '{path}' cannot be read: permission denied. Check its permissions (ls -l) or copy it somewhere readable.");
+        }
     }
 
     /// <summary>The format named by <paramref name="format"/>, else by the extension, else by the first bytes.</summary>
-    internal static string ResolveFormat(string path, string? format)
+    internal static string ResolveFormat(string path, string? format, string? encoding = null)
     {
         var sniffed = SourceFile.Sniff(path);
         string resolved;
@@ -114,7 +123,8 @@ public static class DataLoader
             };
         }
 
-        if (resolved != "parquet" && sniffed.BinaryAt is { } offset)
+        // Zero bytes are binary data, unless an encoding that writes them (UTF-16, UTF-32) was named.
+        if (resolved != "parquet" && sniffed.BinaryAt is { } offset && TextEncodings.Resolve(encoding) is not { IsSingleByte: false, CodePage: not 65001 })
         {
             throw Errors.Fail($"'{Path.GetFileName(path)}' is not a text file: byte {offset} is zero, as in binary data. #!load reads {string.Join(", ", _formats)} (by extension or --format); gzip-compressed text is fine.");
         }

@@ -40,15 +40,23 @@ internal static class DuckDbLoader
             views.Add(stem);
         }
 
+        var tables = string.Join(" or ", views);
+        string Describe(string error) => $"The --sql query over '{Path.GetFileName(path)}' (table {tables}) failed: {error}";
         foreach (var view in views)
         {
             using var create = connection.CreateCommand();
             create.CommandText = $"CREATE VIEW \"{view}\" AS SELECT * FROM {source}";
-            create.ExecuteNonQuery();
+            try
+            {
+                create.ExecuteNonQuery();
+            }
+            catch (DuckDBException e)
+            {
+                // DuckDB reads the file's head to make the view: a file it cannot read as its format fails here.
+                throw Errors.Fail($"DuckDB could not read '{Path.GetFileName(path)}' as {format} for --sql: {FirstLine(e.Message)}");
+            }
         }
 
-        var tables = string.Join(" or ", views);
-        string Describe(string error) => $"The --sql query over '{Path.GetFileName(path)}' (table {tables}) failed: {error}";
         var result = Path.Combine(Path.GetTempPath(), $"nbml-sql-{Guid.NewGuid():N}.parquet");
         try
         {

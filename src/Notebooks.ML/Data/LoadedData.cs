@@ -37,7 +37,7 @@ public sealed class LoadedData
     /// <summary>How many rows the file (or the SQL query) gave, before <c>--where</c> and <c>--sample</c>.</summary>
     public long SourceRows { get; }
 
-    /// <summary>What was done after reading, in order, one line each (derived columns, filters, samples).</summary>
+    /// <summary>What was done while and after reading, in order, one line each (blank lines skipped, the encoding guessed, derived columns, filters, samples).</summary>
     public IReadOnlyList<string> Steps { get; }
 
     /// <summary>Per-column type, missing and distinct counts, and min / max / mean.</summary>
