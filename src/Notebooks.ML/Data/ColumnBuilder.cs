@@ -60,6 +60,9 @@ internal abstract class ColumnBuilder
     /// <summary>Stores a value of the column's own type (<see cref="ColumnKind.Double"/>).</summary>
     public virtual void Set(int row, double value) => throw new InvalidOperationException($"A {Kind} column does not store double values.");
 
+    /// <summary>Stores a text value as it is (<see cref="ColumnKind.String"/>), for readers that made the string themselves.</summary>
+    public virtual void Set(int row, string value) => throw new InvalidOperationException($"A {Kind} column does not store text.");
+
     /// <summary>Stores a value of the column's own type (<see cref="ColumnKind.Boolean"/>).</summary>
     public virtual void Set(int row, bool value) => throw new InvalidOperationException($"A {Kind} column does not store bool values.");
 
@@ -222,28 +225,36 @@ internal abstract class ColumnBuilder
 
     private sealed class Text : ColumnBuilder
     {
-        private string?[] _values = [];
+        // A list from the start, so that the finished column takes it as its storage without a copy.
+        private List<string?> _values = [];
         private readonly StringCache _cache = new();
 
         public override ColumnKind Kind => ColumnKind.String;
 
-        protected override void Resize(int capacity) => Array.Resize(ref _values, capacity);
+        protected override void Resize(int capacity)
+        {
+            _values.Capacity = capacity;
+            CollectionsMarshal.SetCount(_values, capacity);
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override bool TrySet(int row, ReadOnlySpan<char> value)
         {
-            _values[row] = _cache.Get(value);
+            CollectionsMarshal.AsSpan(_values)[row] = _cache.Get(value);
             return true;
         }
 
-        public override void SetObject(int row, object value) => _values[row] = ValueParser.Format(value);
+        public override void Set(int row, string value) => CollectionsMarshal.AsSpan(_values)[row] = value;
 
-        public override void SetMissing(int row) => _values[row] = null;
+        public override void SetObject(int row, object value) => CollectionsMarshal.AsSpan(_values)[row] = ValueParser.Format(value);
+
+        public override void SetMissing(int row) => CollectionsMarshal.AsSpan(_values)[row] = null;
 
         public override DataFrameColumn Build(string name, int length)
         {
             Reserve(length);
-            var column = StringColumns.Create(name, new ArraySegment<string?>(_values, 0, length));
+            CollectionsMarshal.SetCount(_values, length);
+            var column = StringColumns.Create(name, _values);
             _values = [];
             return column;
         }

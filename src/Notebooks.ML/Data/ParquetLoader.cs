@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.Data.Analysis;
 using Parquet;
 using Parquet.Schema;
@@ -191,7 +193,7 @@ internal static class ParquetLoader
         var target = builder.Values<TTarget>().Slice(offset, packed.Length);
         if (levels.IsEmpty && typeof(TSource) == typeof(TTarget))
         {
-            System.Runtime.InteropServices.MemoryMarshal.Cast<TSource, TTarget>(packed).CopyTo(target);
+            MemoryMarshal.Cast<TSource, TTarget>(packed).CopyTo(target);
             return;
         }
 
@@ -215,18 +217,7 @@ internal static class ParquetLoader
         try
         {
             await group.ReadRawAsync<ReadOnlyMemory<char>>(field, values.AsMemory(0, count), levels?.AsMemory(0, count), null).ConfigureAwait(false);
-            var next = 0;
-            for (var row = 0; row < count; row++)
-            {
-                if (levels is not null && levels[row] != field.MaxDefinitionLevel)
-                {
-                    builder.SetMissing(offset + row);
-                }
-                else
-                {
-                    builder.TrySet(offset + row, values[next++].Span);
-                }
-            }
+            Spread(values.AsSpan(0, count), levels is null ? default : levels.AsSpan(0, count), field.MaxDefinitionLevel, builder, offset);
         }
         finally
         {
@@ -235,6 +226,49 @@ internal static class ParquetLoader
             if (levels is not null)
             {
                 ArrayPool<int>.Shared.Return(levels);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Text values into the column. A dictionary-encoded page (how Parquet writers store repeated text) decodes each
+    /// dictionary entry into a char array of its own that every row holding it shares: such rows get one string per
+    /// entry, found by the array's identity without reading its text. Other values go through the column's string cache.
+    /// </summary>
+    private static void Spread(ReadOnlySpan<ReadOnlyMemory<char>> packed, ReadOnlySpan<int> levels, int present, ColumnBuilder builder, int offset)
+    {
+        const int Slots = 1024;
+        var keys = new char[]?[Slots];
+        var strings = new string[Slots];
+        var next = 0;
+        var misses = 0;
+        var rows = levels.IsEmpty ? packed.Length : levels.Length;
+        for (var row = 0; row < rows; row++)
+        {
+            if (!levels.IsEmpty && levels[row] != present)
+            {
+                builder.SetMissing(offset + row);
+                continue;
+            }
+
+            var value = packed[next++];
+            // Arrays that are not shared (a page of distinct values) would each miss: the text cache handles those.
+            if ((misses < 256 || misses < next / 4) && MemoryMarshal.TryGetArray(value, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length && segment.Count > 0)
+            {
+                var array = segment.Array;
+                var slot = RuntimeHelpers.GetHashCode(array) & (Slots - 1);
+                if (!ReferenceEquals(keys[slot], array))
+                {
+                    misses++;
+                    keys[slot] = array;
+                    strings[slot] = new string(array);
+                }
+
+                builder.Set(offset + row, strings[slot]);
+            }
+            else
+            {
+                builder.TrySet(offset + row, value.Span);
             }
         }
     }
