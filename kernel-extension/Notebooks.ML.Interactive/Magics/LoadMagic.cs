@@ -117,8 +117,12 @@ internal static class LoadMagic
         // Loading runs off the kernel's thread; the variable is only set once the whole file has loaded, so a
         // failed load leaves whatever the variable held before.
         var loaded = await Task.Run(() => DataLoader.Load(command.Path, options), context.CancellationToken).ConfigureAwait(false);
+
+        // The card's statistics (a pass over every column) are computed on another core while the kernel sets the variable.
+        var schema = Task.Run(() => loaded.Schema);
         await session.SetAsync<DataFrame>(name, loaded.Data).ConfigureAwait(false);
         RunsMagic.DataLoaded(context, name, loaded); // Models trained on what this name held before are now stale (issue 7).
+        await schema.ConfigureAwait(false);
         context.Display(new HtmlString(Cards.Loaded(loaded, name)), "text/html");
     }
 
