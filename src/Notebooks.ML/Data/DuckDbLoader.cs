@@ -41,7 +41,7 @@ internal static class DuckDbLoader
         }
 
         var tables = string.Join(" or ", views);
-        string Describe(string error) => $"The --sql query over '{Path.GetFileName(path)}' (table {tables}) failed: {error}";
+        string? unreadable = null;
         foreach (var view in views)
         {
             using var create = connection.CreateCommand();
@@ -52,11 +52,14 @@ internal static class DuckDbLoader
             }
             catch (DuckDBException e)
             {
-                // DuckDB reads the file's head to make the view: a file it cannot read as its format fails here.
-                throw Errors.Fail($"DuckDB could not read '{Path.GetFileName(path)}' as {format} for --sql: {FirstLine(e.Message)}");
+                // DuckDB reads the file's head to make the view: a file it cannot read as its format fails here. A
+                // query that reads the file itself (read_csv(…, max_line_size = …)) does not need the view.
+                unreadable = $"DuckDB could not read '{Path.GetFileName(path)}' as {format} for --sql (the table {tables}): {FirstLine(e.Message)}";
+                break;
             }
         }
 
+        string Describe(string error) => unreadable ?? $"The --sql query over '{Path.GetFileName(path)}' (table {tables}) failed: {error}";
         var result = Path.Combine(Path.GetTempPath(), $"nbml-sql-{Guid.NewGuid():N}.parquet");
         try
         {

@@ -124,6 +124,12 @@ public sealed class LoadEdgeCaseTests : IDisposable
         var message = Fails(path);
         Assert.StartsWith("Line 3 of 'huge.csv' starts a row of 17,825,797 characters (17.0 MB): its column 'text' (line 3) alone holds 17,825,792 characters (17.0 MB). #!load reads rows of up to 16,777,216 characters (16 MB).", message, StringComparison.Ordinal);
         Assert.Contains("--sql \"SELECT * FROM read_csv('huge.csv', max_line_size = ", message, StringComparison.Ordinal);
+
+        // The advice works: DuckDB reads the row when the query names the file with a longer limit.
+        var limit = message[(message.IndexOf("max_line_size = ", StringComparison.Ordinal) + 16)..].Split(')')[0];
+        var frame = DataLoader.Load(path, new LoadOptions { Sql = $"SELECT id, length(text) AS length FROM read_csv('{path}', max_line_size = {limit})" }).Data;
+        Assert.Equal(3, frame.Rows.Count);
+        Assert.Equal(17L << 20, Convert.ToInt64(frame.Columns["length"][1], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
@@ -253,7 +259,7 @@ public sealed class LoadEdgeCaseTests : IDisposable
         Assert.Equal(1, frame.Rows.Count);
 
         var json = _files.Write("broken.json", "[{\"a\": 1}, {\"a\": ");
-        Assert.StartsWith("DuckDB could not read 'broken.json' as json for --sql: ", Fails(json, new LoadOptions { Sql = "SELECT * FROM data" }), StringComparison.Ordinal);
+        Assert.StartsWith("DuckDB could not read 'broken.json' as json for --sql (the table data or broken): ", Fails(json, new LoadOptions { Sql = "SELECT * FROM data" }), StringComparison.Ordinal);
     }
 
     [Fact]
