@@ -60,8 +60,8 @@ internal abstract class ColumnBuilder
     /// <summary>Stores a value of the column's own type (<see cref="ColumnKind.Double"/>).</summary>
     public virtual void Set(int row, double value) => throw new InvalidOperationException($"A {Kind} column does not store double values.");
 
-    /// <summary>Stores a text value as it is (<see cref="ColumnKind.String"/>), for readers that made the string themselves.</summary>
-    public virtual void Set(int row, string value) => throw new InvalidOperationException($"A {Kind} column does not store text.");
+    /// <summary>The values of a text column (<see cref="ColumnKind.String"/>), for readers that made the strings themselves.</summary>
+    public virtual Span<string?> Texts() => throw new InvalidOperationException($"A {Kind} column does not store text.");
 
     /// <summary>Stores a value of the column's own type (<see cref="ColumnKind.Boolean"/>).</summary>
     public virtual void Set(int row, bool value) => throw new InvalidOperationException($"A {Kind} column does not store bool values.");
@@ -244,7 +244,7 @@ internal abstract class ColumnBuilder
             return true;
         }
 
-        public override void Set(int row, string value) => CollectionsMarshal.AsSpan(_values)[row] = value;
+        public override Span<string?> Texts() => CollectionsMarshal.AsSpan(_values);
 
         public override void SetObject(int row, object value) => CollectionsMarshal.AsSpan(_values)[row] = ValueParser.Format(value);
 

@@ -191,10 +191,15 @@ internal static class ParquetLoader
         where TTarget : unmanaged
     {
         var target = builder.Values<TTarget>().Slice(offset, packed.Length);
-        if (levels.IsEmpty && typeof(TSource) == typeof(TTarget))
+        if (levels.IndexOfAnyExcept(present) < 0)
         {
-            MemoryMarshal.Cast<TSource, TTarget>(packed).CopyTo(target);
-            return;
+            // No missing value in this chunk (the common case): the values are the rows.
+            levels = default;
+            if (typeof(TSource) == typeof(TTarget))
+            {
+                MemoryMarshal.Cast<TSource, TTarget>(packed).CopyTo(target);
+                return;
+            }
         }
 
         var next = 0;
@@ -243,11 +248,17 @@ internal static class ParquetLoader
         var next = 0;
         var misses = 0;
         var rows = levels.IsEmpty ? packed.Length : levels.Length;
-        for (var row = 0; row < rows; row++)
+        if (levels.IndexOfAnyExcept(present) < 0)
+        {
+            levels = default;
+        }
+
+        var target = builder.Texts().Slice(offset, rows);
+        for (var row = 0; row < target.Length; row++)
         {
             if (!levels.IsEmpty && levels[row] != present)
             {
-                builder.SetMissing(offset + row);
+                target[row] = null;
                 continue;
             }
 
@@ -264,7 +275,7 @@ internal static class ParquetLoader
                     strings[slot] = new string(array);
                 }
 
-                builder.Set(offset + row, strings[slot]);
+                target[row] = strings[slot];
             }
             else
             {
