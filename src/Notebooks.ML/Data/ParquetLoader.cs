@@ -84,11 +84,12 @@ internal static class ParquetLoader
                         while (queue.TryDequeue(out var c))
                         {
                             var offset = 0;
+                            var strings = kinds[c] == ColumnKind.String ? new DictionaryStrings() : null;
                             for (var g = 0; g < own.RowGroupCount; g++)
                             {
                                 var group = own.OpenRowGroupReader(g);
                                 var count = (int)group.RowCount;
-                                await ReadAsync(group, fields[c], builders[c], offset, count).ConfigureAwait(false);
+                                await ReadAsync(group, fields[c], builders[c], offset, count, strings).ConfigureAwait(false);
                                 offset += count;
                             }
                         }
@@ -139,7 +140,7 @@ internal static class ParquetLoader
         _ => null,
     };
 
-    private static ValueTask ReadAsync(ParquetRowGroupReader group, DataField field, ColumnBuilder builder, int offset, int count)
+    private static ValueTask ReadAsync(ParquetRowGroupReader group, DataField field, ColumnBuilder builder, int offset, int count, DictionaryStrings? strings)
     {
         var type = field.ClrType;
         return type switch
@@ -157,7 +158,7 @@ internal static class ParquetLoader
             _ when type == typeof(ulong) => Primitive<ulong, double>(group, field, builder, offset, count, v => v),
             _ when type == typeof(float) => Primitive<float, double>(group, field, builder, offset, count, v => v),
             _ when type == typeof(decimal) => Primitive<decimal, double>(group, field, builder, offset, count, v => (double)v),
-            _ => Text(group, field, builder, offset, count),
+            _ => Text(group, field, builder, offset, count, strings ?? new DictionaryStrings()),
         };
     }
 
@@ -215,19 +216,17 @@ internal static class ParquetLoader
         }
     }
 
-    private static async ValueTask Text(ParquetRowGroupReader group, DataField field, ColumnBuilder builder, int offset, int count)
+    private static async ValueTask Text(ParquetRowGroupReader group, DataField field, ColumnBuilder builder, int offset, int count, DictionaryStrings strings)
     {
-        var values = ArrayPool<ReadOnlyMemory<char>>.Shared.Rent(count);
+        var values = strings.Scratch(count);
         var levels = field.MaxDefinitionLevel > 0 ? ArrayPool<int>.Shared.Rent(count) : null;
         try
         {
             await group.ReadRawAsync<ReadOnlyMemory<char>>(field, values.AsMemory(0, count), levels?.AsMemory(0, count), null).ConfigureAwait(false);
-            Spread(values.AsSpan(0, count), levels is null ? default : levels.AsSpan(0, count), field.MaxDefinitionLevel, builder, offset);
+            strings.Spread(values.AsSpan(0, count), levels is null ? default : levels.AsSpan(0, count), field.MaxDefinitionLevel, builder, offset);
         }
         finally
         {
-            Array.Clear(values, 0, count);
-            ArrayPool<ReadOnlyMemory<char>>.Shared.Return(values);
             if (levels is not null)
             {
                 ArrayPool<int>.Shared.Return(levels);
@@ -236,50 +235,59 @@ internal static class ParquetLoader
     }
 
     /// <summary>
-    /// Text values into the column. A dictionary-encoded page (how Parquet writers store repeated text) decodes each
+    /// Text values into a column. A dictionary-encoded page (how Parquet writers store repeated text) decodes each
     /// dictionary entry into a char array of its own that every row holding it shares: such rows get one string per
-    /// entry, found by the array's identity without reading its text. Other values go through the column's string cache.
+    /// entry, found by the array's identity without reading its text (a table of 8,192 slots, kept for the whole
+    /// column). Other values go through the column's string cache.
     /// </summary>
-    private static void Spread(ReadOnlySpan<ReadOnlyMemory<char>> packed, ReadOnlySpan<int> levels, int present, ColumnBuilder builder, int offset)
+    private sealed class DictionaryStrings
     {
-        const int Slots = 1024;
-        var keys = new char[]?[Slots];
-        var strings = new string[Slots];
-        var next = 0;
-        var misses = 0;
-        var rows = levels.IsEmpty ? packed.Length : levels.Length;
-        if (levels.IndexOfAnyExcept(present) < 0)
-        {
-            levels = default;
-        }
+        private const int Slots = 1 << 13;
+        private readonly char[]?[] _keys = new char[]?[Slots];
+        private readonly string[] _strings = new string[Slots];
+        private ReadOnlyMemory<char>[] _scratch = [];
 
-        var target = builder.Texts().Slice(offset, rows);
-        for (var row = 0; row < target.Length; row++)
+        /// <summary>A buffer for one chunk's values, reused through the column (not pooled: it holds references).</summary>
+        public ReadOnlyMemory<char>[] Scratch(int count) => _scratch.Length >= count ? _scratch : _scratch = new ReadOnlyMemory<char>[count];
+
+        public void Spread(ReadOnlySpan<ReadOnlyMemory<char>> packed, ReadOnlySpan<int> levels, int present, ColumnBuilder builder, int offset)
         {
-            if (!levels.IsEmpty && levels[row] != present)
+            var next = 0;
+            var misses = 0;
+            var rows = levels.IsEmpty ? packed.Length : levels.Length;
+            if (levels.IndexOfAnyExcept(present) < 0)
             {
-                target[row] = null;
-                continue;
+                levels = default;
             }
 
-            var value = packed[next++];
-            // Arrays that are not shared (a page of distinct values) would each miss: the text cache handles those.
-            if ((misses < 256 || misses < next / 4) && MemoryMarshal.TryGetArray(value, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length && segment.Count > 0)
+            var target = builder.Texts().Slice(offset, rows);
+            for (var row = 0; row < target.Length; row++)
             {
-                var array = segment.Array;
-                var slot = RuntimeHelpers.GetHashCode(array) & (Slots - 1);
-                if (!ReferenceEquals(keys[slot], array))
+                if (!levels.IsEmpty && levels[row] != present)
                 {
-                    misses++;
-                    keys[slot] = array;
-                    strings[slot] = new string(array);
+                    target[row] = null;
+                    continue;
                 }
 
-                target[row] = strings[slot];
-            }
-            else
-            {
-                builder.TrySet(offset + row, value.Span);
+                var value = packed[next++];
+                // Arrays that are not shared (a page of distinct values) would each miss: the text cache handles those.
+                if ((misses < 256 || misses < next / 4) && MemoryMarshal.TryGetArray(value, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length && segment.Count > 0)
+                {
+                    var array = segment.Array;
+                    var slot = RuntimeHelpers.GetHashCode(array) & (Slots - 1);
+                    if (!ReferenceEquals(_keys[slot], array))
+                    {
+                        misses++;
+                        _keys[slot] = array;
+                        _strings[slot] = new string(array);
+                    }
+
+                    target[row] = _strings[slot];
+                }
+                else
+                {
+                    builder.TrySet(offset + row, value.Span);
+                }
             }
         }
     }
