@@ -127,6 +127,12 @@ public static class Fingerprint
             Add("no-header", "true");
         }
 
+        // The encoding changes the text #!load reads from CSV, TSV and JSON (Parquet is binary; --sql is read by DuckDB).
+        if (options.Encoding is { } encoding && format != "parquet" && options.Sql is null)
+        {
+            Add("encoding", TextEncodings.Resolve(encoding)?.WebName ?? encoding.Trim());
+        }
+
         foreach (var (column, type) in options.Types.OrderBy(t => t.Key, StringComparer.Ordinal))
         {
             Add("types", $"{column}:{(ValueParser.TryParseKindName(type, out var kind) ? KindName(kind) : type.Trim())}");

@@ -175,6 +175,7 @@ public sealed class DataIdentityTests : IDisposable
             [nameof(LoadOptions.Format)] = (new LoadOptions { Format = "tsv" }, "format"),
             [nameof(LoadOptions.Separator)] = (new LoadOptions { Separator = ';' }, "separator"),
             [nameof(LoadOptions.NoHeader)] = (new LoadOptions { NoHeader = true }, "no-header"),
+            [nameof(LoadOptions.Encoding)] = (new LoadOptions { Encoding = "latin1" }, "encoding"),
             [nameof(LoadOptions.Types)] = (new LoadOptions { Types = new Dictionary<string, string> { ["a"] = "int" } }, "types"),
             [nameof(LoadOptions.Sql)] = (new LoadOptions { Sql = "SELECT 1" }, "sql"),
             [nameof(LoadOptions.Derive)] = (new LoadOptions { Derive = ["b = a"] }, "derive"),
