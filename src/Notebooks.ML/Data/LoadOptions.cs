@@ -55,9 +55,9 @@ public sealed class LoadOptions
     public int? Seed { get; init; }
 
     /// <summary>
-    /// How many cores parse delimited text: <see langword="null"/> uses every core for files of 4 MB and more when
+    /// How many cores parse: for delimited text, <see langword="null"/> uses every core for files of 4 MB and more when
     /// the machine has at least four; <c>1</c> parses on the calling thread only (less CPU in all, which suits a busy
-    /// machine); 2 or more forces the multi-core reader.
+    /// machine); 2 or more forces the multi-core reader. Parquet columns are read by this many cores (default: all).
     /// </summary>
     public int? Parallelism { get; init; }
 }

@@ -9,8 +9,8 @@ namespace Notebooks.ML.Data;
 
 /// <summary>
 /// Reads Parquet column by column with Parquet.Net: each column chunk of each row group is decoded into one typed
-/// array (values and definition levels) and copied into the DataFrame column's own buffer; text goes through the
-/// same string cache as CSV. Nothing is boxed. Files with nested columns (lists, maps, structs) or types a DataFrame
+/// array (values and definition levels) and copied into the DataFrame column's own buffer; dictionary-encoded text
+/// becomes one string per dictionary entry (<see cref="DictionaryStrings"/>). Nothing is boxed. Files with nested columns (lists, maps, structs) or types a DataFrame
 /// has no column for are left to DuckDB (<see cref="TryLoad"/> returns <see langword="null"/>).
 /// </summary>
 internal static class ParquetLoader
@@ -73,7 +73,7 @@ internal static class ParquetLoader
             // Columns are independent: each core takes the next column and reads it through every row group with a
             // reader of its own (a reader is not thread-safe), writing only that column's builder. Text first: it costs most.
             var queue = new System.Collections.Concurrent.ConcurrentQueue<int>(Enumerable.Range(0, fields.Length).OrderByDescending(c => kinds[c] == ColumnKind.String));
-            var workers = Math.Clamp(options.Parallelism ?? Environment.ProcessorCount, 1, fields.Length);
+            var workers = Math.Clamp(options.Parallelism ?? Environment.ProcessorCount, 1, Math.Max(1, fields.Length));
             try
             {
                 await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
