@@ -6,6 +6,15 @@ namespace Notebooks.ML.Charts;
 /// <summary>Bar charts and heatmaps: values aggregated per category here, so only the aggregates are shipped.</summary>
 public static partial class Plot
 {
+    /// <summary>
+    /// Heatmaps label their cells with values only up to this many columns (and <see cref="MaxLabelledRows"/> rows):
+    /// beyond that Plotly shrinks the labels to fit their cells, past reading.
+    /// </summary>
+    internal const int MaxLabelledColumns = 20;
+
+    /// <summary>See <see cref="MaxLabelledColumns"/>.</summary>
+    internal const int MaxLabelledRows = 25;
+
     /// <summary>Counts per category of --x, or the mean, sum or median of --y per category; grouped by --color.</summary>
     private static GenericChart Bar(DataFrame frame, ChartOptions options, string? aggregate)
     {
@@ -163,9 +172,11 @@ public static partial class Plot
         heatmap.SetProperty("colorbar", ChartStyle.ColorBar(valueTitle));
         heatmap.SetProperty("hoverongaps", false);
         heatmap.SetProperty("hovertemplate", $"{Escape(x.Column.Name)}=%{{x}}<br>{Escape(y.Column.Name)}=%{{y}}<br>{Escape(valueTitle)}=%{{z}}<extra></extra>");
-        if (x.Length * y.Length <= 400)
+        if (x.Length <= MaxLabelledColumns && y.Length <= MaxLabelledRows)
         {
-            heatmap.SetProperty("texttemplate", aggregate == "count" ? "%{z}" : "%{z:.3~g}");
+            // Large values read as 73.4k rather than 7.34e+4; counts are whole numbers as they are.
+            var large = Enumerable.Range(0, y.Length).Any(r => Enumerable.Range(0, x.Length).Any(c => Math.Abs(cells.Value(r, c) ?? 0) >= 10_000));
+            heatmap.SetProperty("texttemplate", aggregate == "count" ? "%{z}" : large ? "%{z:.3~s}" : "%{z:.3~g}");
         }
 
         var note = Note(MissingNote(missing), x.Note, y.Note);

@@ -34,4 +34,48 @@ internal static class Frames
 
         return new DataFrame(new DoubleDataFrameColumn("x", x), new DoubleDataFrameColumn("y", y), new StringDataFrameColumn("group", group));
     }
+
+    /// <summary>The roles of <see cref="Staff"/>, in the order a chart sorts them; the first has no outliers.</summary>
+    public static readonly string[] Roles = ["analyst", "data engineer", "designer", "manager", "sales representative"];
+
+    /// <summary>
+    /// People with a job role, department, income, age, hire date, rating and remote flag. Incomes are uniform within
+    /// each role, so a role has no outliers unless given some: only "data engineer" (one very high, one very low) and
+    /// "manager" (one very high) have any. The first role, "analyst", has none, which is what broke box plots.
+    /// </summary>
+    public static DataFrame Staff(int rows = 600, int seed = 11)
+    {
+        var random = new Random(seed);
+        string[] departments = ["north", "south", "east"];
+        var role = new string[rows];
+        var department = new string[rows];
+        var income = new double[rows];
+        var age = new int[rows];
+        var hired = new DateTime[rows];
+        var rating = new double[rows];
+        var remote = new bool[rows];
+        for (var i = 0; i < rows; i++)
+        {
+            var r = i % Roles.Length;
+            role[i] = Roles[r];
+            department[i] = departments[random.Next(departments.Length)];
+            income[i] = Math.Round(40_000 + (r * 12_000) + (random.NextDouble() * 20_000));
+            age[i] = 22 + random.Next(43);
+            hired[i] = new DateTime(2015, 1, 1).AddDays(random.Next(3_000));
+            rating[i] = Math.Round(1 + (random.NextDouble() * 4), 2);
+            remote[i] = random.NextDouble() < 0.3;
+        }
+
+        income[1] = 250_000;
+        income[6] = 5_000;
+        income[3] = 300_000;
+        return new DataFrame(
+            new StringDataFrameColumn("role", role),
+            new StringDataFrameColumn("department", department),
+            new DoubleDataFrameColumn("income", income),
+            new Int32DataFrameColumn("age", age),
+            new PrimitiveDataFrameColumn<DateTime>("hired", hired),
+            new DoubleDataFrameColumn("rating", rating),
+            new BooleanDataFrameColumn("remote", remote));
+    }
 }
