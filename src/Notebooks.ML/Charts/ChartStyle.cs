@@ -12,6 +12,18 @@ internal static class ChartStyle
         "#9ECAE9", "#FFBF79", "#88D27A", "#FF9D98", "#83BCB6", "#B79A20", "#D6A5C9", "#FCBFD2", "#D8B5A5", "#79706E",
     ];
 
+    /// <summary>The height of a small chart (see <see cref="Small"/>).</summary>
+    public const int SmallHeight = 240;
+
+    /// <summary>The width of a small chart (see <see cref="Small"/>).</summary>
+    public const int SmallWidth = 420;
+
+    /// <summary>The longest category label a small chart shows in full.</summary>
+    public const int SmallLabelLength = 12;
+
+    /// <summary>The longest line of a category label on a full-size chart.</summary>
+    public const int LabelLength = 16;
+
     /// <summary>The colour of the "other" and "(missing)" groups.</summary>
     public const string MutedColor = "#9ca3af";
 
@@ -85,6 +97,102 @@ internal static class ChartStyle
         layout.SetProperty(axis, settings);
         return settings;
     }
+
+    /// <summary>
+    /// Gives an axis whose values are all one value a range around it. Plotly's own choice is that value ± 1, which
+    /// reads as ticks like 40.8995k for an income of 40,899, or milliseconds either side of a single date.
+    /// </summary>
+    internal static void SpanFlatAxis(Dictionary<string, object> axis, double[]? values, AxisKind kind)
+    {
+        if (values is null || kind == AxisKind.Category || FlatValue(values) is not { } value)
+        {
+            return;
+        }
+
+        if (kind == AxisKind.Date)
+        {
+            const double day = 86_400_000;
+            axis["range"] = PlotColumn.FormatDates([value - day, value + day]);
+        }
+        else
+        {
+            var pad = value == 0 ? 1 : Math.Abs(value) / 10;
+            axis["range"] = new[] { value - pad, value + pad };
+        }
+    }
+
+    /// <summary>The one value all present <paramref name="values"/> share; null when they differ or none is present.</summary>
+    internal static double? FlatValue(IEnumerable<double> values)
+    {
+        double? first = null;
+        foreach (var value in values)
+        {
+            if (double.IsNaN(value))
+            {
+                continue;
+            }
+
+            if (first is null)
+            {
+                first = value;
+            }
+            else if (value != first)
+            {
+                return null;
+            }
+        }
+
+        return first;
+    }
+
+    /// <summary>An axis of counts no higher than a few: whole-number ticks, not 0, 0.2, 0.4 ….</summary>
+    internal static void CountAxis(Dictionary<string, object> axis, long highest)
+    {
+        if (highest <= 5)
+        {
+            axis["dtick"] = 1;
+            axis["tick0"] = 0;
+        }
+    }
+
+    /// <summary>
+    /// Category tick labels a reader can take in: a label longer than <paramref name="longest"/> characters is wrapped
+    /// at spaces onto at most two lines, and shortened with an ellipsis if still too long (<paramref name="wrap"/>
+    /// false: shortened only, for small charts). The categories themselves, and so the hover text, keep their names.
+    /// </summary>
+    internal static void CategoryLabels(Dictionary<string, object> axis, IReadOnlyList<string> names, int longest, bool wrap = true)
+    {
+        if (names.All(n => n.Length <= longest))
+        {
+            return;
+        }
+
+        axis["tickmode"] = "array";
+        axis["tickvals"] = names.ToArray();
+        axis["ticktext"] = names.Select(n => Label(n, longest, wrap)).ToArray();
+    }
+
+    private static string Label(string name, int longest, bool wrap)
+    {
+        var first = "";
+        var rest = name;
+        if (wrap && name.Length > longest && name.LastIndexOf(' ', longest) is > 0 and var space)
+        {
+            first = System.Net.WebUtility.HtmlEncode(name[..space]) + "<br>";
+            rest = name[(space + 1)..];
+        }
+
+        return first + System.Net.WebUtility.HtmlEncode(rest.Length <= longest ? rest : rest[..(longest - 1)].TrimEnd() + "…");
+    }
+
+    /// <summary>Makes a chart a small multiple, as <c>#!profile</c> lays them out side by side.</summary>
+    internal static void Small(Layout layout)
+    {
+        layout.SetProperty("height", SmallHeight);
+        layout.SetProperty("width", SmallWidth);
+        layout.SetProperty("margin", new Dictionary<string, object> { ["l"] = 50, ["r"] = 10, ["t"] = 40, ["b"] = 40 });
+    }
+
 
     /// <summary>The legend, titled with the column that makes the groups.</summary>
     internal static void SetLegend(Layout layout, string title) =>

@@ -95,6 +95,13 @@ public static partial class Plot
         var axis = ChartStyle.SetAxis(layout, "xaxis", x.Name, AxisKind.Category);
         axis["categoryorder"] = "array";
         axis["categoryarray"] = names;
+        ChartStyle.CategoryLabels(axis, names, LabelLength(options), wrap: !options.Small);
+        if (aggregate == "count")
+        {
+            var highest = Enumerable.Range(0, color?.GroupCount ?? 1).SelectMany(g => order.Select(c => cells.Count(g, c))).Max();
+            ChartStyle.CountAxis(ChartStyle.SetAxis(layout, "yaxis", valueTitle), highest);
+        }
+
         layout.SetProperty("barmode", "group");
         if (color?.Groups is not null)
         {
@@ -181,8 +188,21 @@ public static partial class Plot
 
         var note = Note(MissingNote(missing), x.Note, y.Note);
         var made = aggregate == "count" ? $"Count by {x.Column.Name} and {y.Column.Name}" : $"{char.ToUpperInvariant(AggregateWord(aggregate)[0])}{AggregateWord(aggregate)[1..]} {value!.Name} by {x.Column.Name} and {y.Column.Name}";
+        if (ChartStyle.FlatValue(Enumerable.Range(0, y.Length).SelectMany(r => Enumerable.Range(0, x.Length).Select(c => cells.Value(r, c) ?? double.NaN))) is { } flat)
+        {
+            // One value in every cell: a colour bar from 0 (counts) or around it, not a span of rounding errors.
+            var pad = flat == 0 ? 1 : Math.Abs(flat) / 10;
+            heatmap.SetProperty("zmin", aggregate == "count" ? 0 : flat - pad);
+            heatmap.SetProperty("zmax", aggregate == "count" ? flat : flat + pad);
+        }
+
         var layout = ChartStyle.Layout(options.Title ?? made, x.Column.Name, y.Column.Name, note);
-        ChartStyle.SetAxis(layout, "xaxis", x.Column.Name, x.Kind);
+        var xAxis = ChartStyle.SetAxis(layout, "xaxis", x.Column.Name, x.Kind);
+        if (x.Labels is string[] xNames)
+        {
+            ChartStyle.CategoryLabels(xAxis, xNames, LabelLength(options), wrap: !options.Small);
+        }
+
         ChartStyle.SetAxis(layout, "yaxis", y.Column.Name, y.Kind);
         return ChartStyle.Chart([heatmap], layout);
     }

@@ -77,7 +77,16 @@ public static partial class Plot
         var note = Note(MissingNote(missing, "missing values"), color?.Groups is { } groups ? TruncatedNote(groups, color.Name, merged: true) : null);
         var title = options.Title ?? $"Distribution of {x.Name}" + (color is null ? "" : $" by {color.Name}");
         var layout = ChartStyle.Layout(title, x.Name, "count", note);
-        ChartStyle.SetAxis(layout, "xaxis", x.Name, x.Kind);
+        var axis = ChartStyle.SetAxis(layout, "xaxis", x.Name, x.Kind);
+        if (bins.Length == 1)
+        {
+            // A single bar would fill the plot from edge to edge; show it as a bar among empty neighbours (the edges
+            // off the round numbers, so that no tick label sits in the corner on the count axis's 0).
+            double[] range = [bins.Centers[0] - (1.3 * bins.Width), bins.Centers[0] + (1.3 * bins.Width)];
+            axis["range"] = x.Kind == AxisKind.Date ? PlotColumn.FormatDates(range) : range;
+        }
+
+        ChartStyle.CountAxis(ChartStyle.SetAxis(layout, "yaxis", "count"), counts.Max(c => c.Max()));
         layout.SetProperty("bargap", 0);
         layout.SetProperty("barmode", "overlay");
         if (color?.Groups is not null)
@@ -284,8 +293,9 @@ public static partial class Plot
         var made = data.Groups is null ? $"Distribution of {data.Values.Name}" : $"{data.Values.Name} by {data.Groups.Name}";
         var title = options.Title ?? made + (data.Color is null ? "" : $" and {data.Color.Name}");
         var layout = ChartStyle.Layout(title, data.Groups?.Name, data.Values.Name, note);
-        ChartStyle.SetAxis(layout, "xaxis", data.Groups?.Name, AxisKind.Category);
-        ChartStyle.SetAxis(layout, "yaxis", data.Values.Name);
+        var xAxis = ChartStyle.SetAxis(layout, "xaxis", data.Groups?.Name, AxisKind.Category);
+        ChartStyle.CategoryLabels(xAxis, data.CategoryNames, LabelLength(options), wrap: !options.Small);
+        ChartStyle.SpanFlatAxis(ChartStyle.SetAxis(layout, "yaxis", data.Values.Name), data.Values.Numbers, AxisKind.Number);
         if (data.Color?.Groups is not null)
         {
             ChartStyle.SetLegend(layout, data.Color.Name);

@@ -40,13 +40,15 @@ internal static class Frames
 
     /// <summary>
     /// People with a job role, department, income, age, hire date, rating and remote flag. Incomes are uniform within
-    /// each role, so a role has no outliers unless given some: only "data engineer" (one very high, one very low) and
-    /// "manager" (one very high) have any. The first role, "analyst", has none, which is what broke box plots.
+    /// each role, so a role has no outliers unless given some: with <paramref name="outliers"/>, only "data engineer"
+    /// (one very high, one very low) and "manager" (one very high) have any. The first role, "analyst", never has
+    /// any, which is what broke box plots. <paramref name="roles"/> and <paramref name="departments"/> take the first
+    /// few of each.
     /// </summary>
-    public static DataFrame Staff(int rows = 600, int seed = 11)
+    public static DataFrame Staff(int rows = 600, int seed = 11, bool outliers = true, int roles = 5, int departments = 3)
     {
         var random = new Random(seed);
-        string[] departments = ["north", "south", "east"];
+        string[] departmentNames = ["north", "south", "east"];
         var role = new string[rows];
         var department = new string[rows];
         var income = new double[rows];
@@ -56,9 +58,9 @@ internal static class Frames
         var remote = new bool[rows];
         for (var i = 0; i < rows; i++)
         {
-            var r = i % Roles.Length;
+            var r = i % roles;
             role[i] = Roles[r];
-            department[i] = departments[random.Next(departments.Length)];
+            department[i] = departmentNames[random.Next(departments)];
             income[i] = Math.Round(40_000 + (r * 12_000) + (random.NextDouble() * 20_000));
             age[i] = 22 + random.Next(43);
             hired[i] = new DateTime(2015, 1, 1).AddDays(random.Next(3_000));
@@ -66,9 +68,13 @@ internal static class Frames
             remote[i] = random.NextDouble() < 0.3;
         }
 
-        income[1] = 250_000;
-        income[6] = 5_000;
-        income[3] = 300_000;
+        if (outliers && rows > 6 && roles == Roles.Length)
+        {
+            income[1] = 250_000;
+            income[6] = 5_000;
+            income[3] = 300_000;
+        }
+
         return new DataFrame(
             new StringDataFrameColumn("role", role),
             new StringDataFrameColumn("department", department),

@@ -154,7 +154,7 @@
         }
         var shared = overlap(a.box, b.box);
         var smaller = Math.min((a.box.r - a.box.l) * (a.box.b - a.box.t), (b.box.r - b.box.l) * (b.box.b - b.box.t));
-        if (shared > 2 && shared > 0.05 * smaller) {
+        if (shared > 2 && shared > 0.2 * smaller) {
           result.overlaps.push(a.role + " '" + a.text + "' × " + b.role + " '" + b.text + "'");
         }
       }
