@@ -72,6 +72,13 @@ public static partial class Plot
     private static GenericChart ScatterMatrix(DataFrame frame, ChartOptions options)
     {
         var (all, leftOut) = NumericColumns(frame, options, "scatter matrix");
+        if (all.Length == 2)
+        {
+            // Two columns make one panel: plotly.js cannot draw a splom of one lower-half panel (it fails on the
+            // axes of the hidden diagonal), and one panel is a scatter chart.
+            return Scatter(frame, new ChartOptions { Kind = "scatter", X = all[0].Name, Y = all[1].Name, Color = options.Color, Title = options.Title, Seed = options.Seed }, leftOut);
+        }
+
         var columns = all.Take(options.Columns is { Count: > 0 } ? all.Length : MatrixColumns).ToArray();
         var color = Coloring.Resolve(frame, options.Color);
         var scale = color?.Scale;

@@ -6,7 +6,7 @@ namespace Notebooks.ML.Charts;
 /// <summary>Scatter and line charts: raw points, down-sampled when there are too many.</summary>
 public static partial class Plot
 {
-    private static GenericChart Scatter(DataFrame frame, ChartOptions options)
+    private static GenericChart Scatter(DataFrame frame, ChartOptions options, string? extraNote = null)
     {
         if (string.IsNullOrWhiteSpace(options.Y))
         {
@@ -78,7 +78,7 @@ public static partial class Plot
         var sampled = shown < present
             ? $"showing {Count(shown)} of {Count(present)} points: a random sample (seed {options.Seed}){(color?.Groups is null ? "" : $", stratified by {color.Name}")}"
             : null;
-        var note = Note(sampled, MissingNote(missing), color?.Groups is { } groups ? TruncatedNote(groups, color.Name, merged: true) : null);
+        var note = Note(sampled, extraNote, MissingNote(missing), color?.Groups is { } groups ? TruncatedNote(groups, color.Name, merged: true) : null);
         var title = options.Title ?? $"{y.Name} vs {x.Name}" + (color is null ? "" : $" by {color.Name}");
         var layout = ChartStyle.Layout(title, x.Name, y.Name, note);
         ChartStyle.SpanFlatAxis(ChartStyle.SetAxis(layout, "xaxis", x.Name, x.Kind), x.Numbers, x.Kind);

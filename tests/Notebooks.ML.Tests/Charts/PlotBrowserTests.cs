@@ -190,4 +190,43 @@ public sealed class PlotBrowserTests
     }
 
     private static string Title(GenericChart chart) => ChartJson.Of(chart).Title;
+
+    [Fact]
+    public void Every_plot_kind_draws_three_million_rows_from_what_it_ships()
+    {
+        // A big group and a small one (2,000 rows spread through the data); WebGL for the scatter and the matrix.
+        var large = Frames.Large(3_000_000, small: 2_000);
+        large.Columns.Add(new DoubleDataFrameColumn("z", Enumerable.Range(0, 3_000_000).Select(i => (double)(i % 1_000))));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        (string, GenericChart)[] charts =
+        [
+            ("scatter", Chart(large, "scatter", "x", "y", "group")),
+            ("line", Chart(large, "line", "x", "y")),
+            ("bar", Chart(large, "bar", "group", "y", agg: "median")),
+            ("histogram", Chart(large, "histogram", "y", color: "group")),
+            ("box", Chart(large, "box", "group", "y")),
+            ("violin", Chart(large, "violin", "group", "y", "group")),
+            ("heatmap", Chart(large, "heatmap", "x", "group")),
+            ("corr", Chart(large, "corr")),
+            ("splom", Chart(large, "scatter-matrix", color: "group")),
+        ];
+        var built = clock.Elapsed;
+
+        var page = ChartPage.Draw("plot-3m", charts);
+
+        BrowserAssert.DrewEverything(page);
+        Assert.True(built < TimeSpan.FromSeconds(60), $"building the charts of 3,000,000 rows took {built}");
+        var scatter = page["scatter"].Shown();
+        Assert.Equal(["scattergl", "scattergl"], scatter.Select(t => t.Type));
+        Assert.All(scatter, t => Assert.True(t.Pixels > 50, page["scatter"].ToString()));
+        Assert.Equal(["scattergl"], page["line"].Shown().Select(t => t.Type));
+        Assert.Equal(2, page["bar"].Shown().Single().Bars);
+        Assert.Equal(2, page["histogram"].Shown().Length);
+        Assert.Equal(2, page["box"].Shown().Single().Boxes);
+        Assert.Equal([1, 1], page["violin"].Shown().Select(t => t.Violins));
+        Assert.Equal(1, page["heatmap"].Shown().Single().Images);
+        Assert.Equal(9, page["corr"].Shown().Single().Texts);
+        Assert.Equal(["splom", "splom"], page["splom"].Shown().Select(t => t.Type));
+        Assert.All(page["splom"].Shown(), t => Assert.True(t.Pixels > 20, page["splom"].ToString()));
+    }
 }
