@@ -24,6 +24,9 @@ internal static class ChartStyle
     /// <summary>The longest line of a category label on a full-size chart.</summary>
     public const int LabelLength = 16;
 
+    /// <summary>The most lines a wrapped category label takes.</summary>
+    public const int MaxLabelLines = 3;
+
     /// <summary>The colour of the "other" and "(missing)" groups.</summary>
     public const string MutedColor = "#9ca3af";
 
@@ -75,11 +78,17 @@ internal static class ChartStyle
 
     private static Dictionary<string, object> Axis(string? title) => new()
     {
-        ["title"] = new Dictionary<string, object> { ["text"] = title ?? "" },
+        ["title"] = AxisTitle(title ?? ""),
         ["gridcolor"] = "#e5e7eb",
         ["zerolinecolor"] = "#d1d5db",
         ["automargin"] = true,
     };
+
+    /// <summary>
+    /// An axis title, set off from the axis's deepest tick label. Left to itself Plotly only steps around the labels
+    /// right under (or beside) the title, which leaves it level with the lines of a longer label next to it.
+    /// </summary>
+    internal static Dictionary<string, object> AxisTitle(string text) => new() { ["text"] = text, ["standoff"] = 10 };
 
     /// <summary>Sets an axis (<c>xaxis</c>, <c>yaxis2</c> …) in the shared look, with its type when it is not linear.</summary>
     internal static Dictionary<string, object> SetAxis(Layout layout, string axis, string? title, AxisKind kind = AxisKind.Number)
@@ -157,7 +166,7 @@ internal static class ChartStyle
 
     /// <summary>
     /// Category tick labels a reader can take in: a label longer than <paramref name="longest"/> characters is wrapped
-    /// at spaces onto at most two lines, and shortened with an ellipsis if still too long (<paramref name="wrap"/>
+    /// at spaces onto at most three lines, and shortened with an ellipsis if still too long (<paramref name="wrap"/>
     /// false: shortened only, for small charts). The categories themselves, and so the hover text, keep their names.
     /// </summary>
     internal static void CategoryLabels(Dictionary<string, object> axis, IReadOnlyList<string> names, int longest, bool wrap = true)
@@ -170,19 +179,26 @@ internal static class ChartStyle
         axis["tickmode"] = "array";
         axis["tickvals"] = names.ToArray();
         axis["ticktext"] = names.Select(n => Label(n, longest, wrap)).ToArray();
+        if (!wrap)
+        {
+            // Shortened labels run into each other level ("analyst data engine… designer"): slanted, each reads alone.
+            axis["tickangle"] = 30;
+        }
+
     }
 
     private static string Label(string name, int longest, bool wrap)
     {
-        var first = "";
+        var lines = new List<string>();
         var rest = name;
-        if (wrap && name.Length > longest && name.LastIndexOf(' ', longest) is > 0 and var space)
+        while (wrap && lines.Count < MaxLabelLines - 1 && rest.Length > longest && rest.LastIndexOf(' ', longest) is > 0 and var space)
         {
-            first = System.Net.WebUtility.HtmlEncode(name[..space]) + "<br>";
-            rest = name[(space + 1)..];
+            lines.Add(rest[..space]);
+            rest = rest[(space + 1)..];
         }
 
-        return first + System.Net.WebUtility.HtmlEncode(rest.Length <= longest ? rest : rest[..(longest - 1)].TrimEnd() + "…");
+        lines.Add(rest.Length <= longest ? rest : rest[..(longest - 1)].TrimEnd() + "…");
+        return string.Join("<br>", lines.Select(System.Net.WebUtility.HtmlEncode));
     }
 
     /// <summary>Makes a chart a small multiple, as <c>#!profile</c> lays them out side by side.</summary>

@@ -102,8 +102,12 @@ public static class ModelCharts
         heatmap.SetProperty("texttemplate", "%{z}");
         heatmap.SetProperty("hovertemplate", "true %{y}, predicted %{x}: %{z}<extra></extra>");
         var layout = ChartStyle.Layout("Confusion matrix (test set)", "predicted", "actual");
-        layout.SetProperty("yaxis", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = "actual" }, ["autorange"] = "reversed", ["type"] = "category", ["automargin"] = true });
-        layout.SetProperty("xaxis", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = "predicted" }, ["type"] = "category", ["automargin"] = true });
+        var yAxis = new Dictionary<string, object> { ["title"] = ChartStyle.AxisTitle("actual"), ["autorange"] = "reversed", ["type"] = "category", ["automargin"] = true };
+        var xAxis = new Dictionary<string, object> { ["title"] = ChartStyle.AxisTitle("predicted"), ["type"] = "category", ["automargin"] = true };
+        ChartStyle.CategoryLabels(xAxis, classes, ChartStyle.LabelLength);
+        ChartStyle.CategoryLabels(yAxis, classes, ChartStyle.LabelLength);
+        layout.SetProperty("yaxis", yAxis);
+        layout.SetProperty("xaxis", xAxis);
         return ChartStyle.Chart([heatmap], layout);
     }
 
@@ -148,7 +152,7 @@ public static class ModelCharts
 
     private static Dictionary<string, object> AxisTitle(string title, object? extra = null)
     {
-        var axis = new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = title }, ["gridcolor"] = "#e5e7eb", ["automargin"] = true };
+        var axis = new Dictionary<string, object> { ["title"] = ChartStyle.AxisTitle(title), ["gridcolor"] = "#e5e7eb", ["automargin"] = true };
         if (extra is string type)
         {
             axis["type"] = type;
@@ -226,8 +230,10 @@ public static class ModelCharts
 
         var layout = ChartStyle.Layout("Per-class metrics", "class", "value");
         layout.SetProperty("barmode", "group");
-        layout.SetProperty("xaxis", AxisTitle("class", "category"));
-        layout.SetProperty("yaxis", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = "value" }, ["range"] = new[] { 0.0, 1.05 }, ["gridcolor"] = "#e5e7eb", ["automargin"] = true });
+        var xAxis = AxisTitle("class", "category");
+        ChartStyle.CategoryLabels(xAxis, classes, ChartStyle.LabelLength);
+        layout.SetProperty("xaxis", xAxis);
+        layout.SetProperty("yaxis", new Dictionary<string, object> { ["title"] = ChartStyle.AxisTitle("value"), ["range"] = new[] { 0.0, 1.05 }, ["gridcolor"] = "#e5e7eb", ["automargin"] = true });
         return ChartStyle.Chart(traces, layout);
     }
 

@@ -88,6 +88,7 @@ internal static partial class ChartPage
             Assert.Fail($"The probe did not report on page '{name}': '{marks}'. Script errors: {errors}\nChromium's log:\n{page.Log}");
         }
 
+        File.WriteAllText(Path.Combine(Folder, $"{name}.marks.json"), marks);
         var drawings = JsonSerializer.Deserialize<ChartDrawing[]>(marks, _json)!;
         return new DrawnPage(errors, drawings.ToDictionary(d => d.Id), page.ScreenshotPath);
     }

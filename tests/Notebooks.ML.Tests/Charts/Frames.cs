@@ -84,4 +84,49 @@ internal static class Frames
             new DoubleDataFrameColumn("rating", rating),
             new BooleanDataFrameColumn("remote", remote));
     }
+
+    /// <summary>The segments of <see cref="Customers"/>: long class names, as real labels often are.</summary>
+    public static readonly string[] Segments = ["Enterprise customer with a support contract", "Individual on a free trial", "Small business on a monthly plan"];
+
+    /// <summary>
+    /// Customers with a signal to learn: churn (binary) falls with tenure and rises with support calls; the segment
+    /// (multiclass, long names) follows the plan and spend; spend (regression) follows the plan and tenure. Also a
+    /// column of notes that are all missing and a constant column, which training must leave out or cope with.
+    /// </summary>
+    public static DataFrame Customers(int rows, int seed = 5)
+    {
+        var random = new Random(seed);
+        string[] plans = ["basic", "standard", "premium"];
+        string[] regions = ["north", "south", "east", "west"];
+        var tenure = new int[rows];
+        var calls = new int[rows];
+        var plan = new string[rows];
+        var region = new string[rows];
+        var spend = new double[rows];
+        var churned = new bool[rows];
+        var segment = new string[rows];
+        for (var i = 0; i < rows; i++)
+        {
+            var p = random.Next(plans.Length);
+            tenure[i] = 1 + random.Next(72);
+            calls[i] = random.Next(8);
+            plan[i] = plans[p];
+            region[i] = regions[random.Next(regions.Length)];
+            spend[i] = Math.Round(20 + (p * 35) + (tenure[i] * 0.8) + (random.NextDouble() * 25), 2);
+            var risk = 1 / (1 + Math.Exp(-(-1.0 - (tenure[i] / 20.0) + (calls[i] * 0.6))));
+            churned[i] = random.NextDouble() < risk;
+            segment[i] = Segments[(p + (random.NextDouble() < 0.15 ? 1 : 0)) % Segments.Length];
+        }
+
+        return new DataFrame(
+            new Int32DataFrameColumn("tenure", tenure),
+            new Int32DataFrameColumn("calls", calls),
+            new StringDataFrameColumn("plan", plan),
+            new StringDataFrameColumn("region", region),
+            new DoubleDataFrameColumn("spend", spend),
+            new StringDataFrameColumn("notes", Enumerable.Repeat<string?>(null, rows)),
+            new DoubleDataFrameColumn("constant", Enumerable.Repeat(1.0, rows)),
+            new BooleanDataFrameColumn("churned", churned),
+            new StringDataFrameColumn("segment", segment));
+    }
 }

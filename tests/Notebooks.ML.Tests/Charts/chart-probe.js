@@ -159,6 +159,22 @@
         }
       }
     }
+    // An axis title belongs beyond all of its axis's tick labels: below an x axis's, left of a y axis's.
+    items.forEach(function (title) {
+      var axis = /^([xy]\d*)title$/.exec(title.role);
+      if (!axis) {
+        return;
+      }
+      items.forEach(function (tick) {
+        if (tick.role !== axis[1] + 'tick') {
+          return;
+        }
+        var level = axis[1][0] === 'x' ? title.box.t < tick.box.b - 1 : title.box.r > tick.box.l + 1;
+        if (level) {
+          result.overlaps.push(title.role + " '" + title.text + "' is level with its tick label '" + tick.text + "'");
+        }
+      });
+    });
     var plotSize = gd._fullLayout._size;
     result.plotWidth = Math.round(plotSize.w);
     result.plotHeight = Math.round(plotSize.h);
