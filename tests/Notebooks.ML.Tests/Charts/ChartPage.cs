@@ -97,7 +97,7 @@ internal static partial class ChartPage
     {
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>charts</title>");
-        html.Append($"<style>body{{margin:0;background:#fff;font-family:sans-serif;width:{PageWidth}px}}.chart{{display:inline-block;vertical-align:top;margin:0 {Gap}px {Gap}px 0}}#errors:empty,#marks{{display:none}}</style>");
+        html.Append($"<style>html{{background:#fff}}body{{margin:0;background:#fff;font-family:sans-serif;width:{PageWidth}px}}.chart{{display:inline-block;vertical-align:top;margin:0 {Gap}px {Gap}px 0}}#errors:empty,#marks{{display:none}}</style>");
         html.Append("<script>window.chartErrors=[];window.reportErrors=function(){var p=document.getElementById('errors');if(p){p.textContent=window.chartErrors.join('\\n');}};")
             .Append("window.addEventListener('error',function(e){window.chartErrors.push(String(e.message));window.reportErrors();});</script>");
         html.Append("<script>").Append(PlotlyJs().Replace("</script>", "<\\/script>", StringComparison.Ordinal)).Append("</script>");

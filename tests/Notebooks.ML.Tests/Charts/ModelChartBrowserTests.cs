@@ -82,5 +82,47 @@ public sealed class ModelChartBrowserTests
         Assert.Contains(page.Charts.Keys, k => k.StartsWith("binary: Permutation feature importance", StringComparison.Ordinal));
         Assert.Contains(page.Charts.Keys, k => k.StartsWith("binary: Learning curve", StringComparison.Ordinal));
         Assert.Equal(4, page["runs"].Shown().Where(t => t.Type == "scatter" && t.Name != "best so far (highest)").Sum(t => t.Points));
+        Assert.Equal(["lightgbm"], page["one run"].Shown().Select(t => t.Name));
+        // The charts name the rows they show: held-out, out-of-fold or evaluated.
+        Assert.Contains("folds: Confusion matrix (out-of-fold rows)", page.Charts.Keys);
+        Assert.Contains("evaluate: Confusion matrix (evaluated rows)", page.Charts.Keys);
+    }
+
+    [Fact]
+    public void Training_charts_of_three_million_rows_draw_from_what_they_ship()
+    {
+        // What a 3,000,000-row training charts: 600,000 test rows, wide data, long curves, a long search.
+        const int rows = 600_000;
+        var random = new Random(4);
+        var actual = Enumerable.Range(0, rows).Select(_ => random.NextDouble() * 100).ToArray();
+        var predicted = actual.Select(a => a + ((random.NextDouble() - 0.5) * 20)).ToArray();
+        var positive = actual.Select(a => a > 50).ToArray();
+        var scores = predicted.Select(p => Math.Clamp(p / 100, 0, 1)).ToArray();
+        var columns = Enumerable.Range(0, 60).Select(i => $"feature_{i:00}_with_a_long_name").ToArray();
+        var projection = Enumerable.Range(0, 3_000).Select(i => new[] { random.NextDouble(), random.NextDouble() }).ToArray();
+        (string, GenericChart)[] charts =
+        [
+            ("roc", ModelCharts.Roc(positive, scores, 0.9)),
+            ("precision-recall", ModelCharts.PrecisionRecall(positive, scores, 0.9)),
+            ("thresholds", ModelCharts.MetricsByThreshold(positive, scores)),
+            ("confusion", ModelCharts.ConfusionMatrix(["False", "True"], [[280_000, 20_000], [25_000, 275_000]])),
+            ("predicted", ModelCharts.PredictedVsActual(actual, predicted)),
+            ("residuals", ModelCharts.Residuals(actual, predicted)),
+            ("projection", ModelCharts.ClusterProjection(projection, Enumerable.Range(0, 3_000).Select(i => 1 + (i % 4)).ToArray(), 0.8)),
+            ("importance", ModelCharts.FeatureImportance(columns, columns.Select((_, i) => 0.001 * (i + 1)).ToArray(), "RSquared")),
+            ("curve", ModelCharts.LearningCurve("boosting iteration", Enumerable.Range(1, 500).Select(i => (double)i).ToArray(), Enumerable.Range(1, 500).Select(i => 1 - (1.0 / i)).ToArray(), null, "RSquared")),
+            ("search", ModelCharts.SearchTrials(Enumerable.Range(0, 200).Select(i => 0.5 + (0.002 * i)).ToArray(), Enumerable.Range(0, 200).Select(i => $"trial {i}").ToArray(), "RSquared", higherIsBetter: true)),
+        ];
+
+        var page = ChartPage.Draw("model-charts-3m", charts);
+
+        BrowserAssert.DrewEverything(page);
+        Assert.All(charts, c => Assert.True(GenericChart.toJson(c.Item2).Length < 1_500_000, $"{c.Item1}: {GenericChart.toJson(c.Item2).Length:N0} characters of JSON"));
+        Assert.Equal("scattergl", page["predicted"].Shown()[0].Type);
+        Assert.True(page["predicted"].Shown()[0].Pixels > 1_000, page["predicted"].ToString());
+        Assert.Contains("showing 20,000 of 600,000 test rows", ChartJson.Of(charts[4].Item2).Note, StringComparison.Ordinal);
+        Assert.Equal(ModelCharts.MaxImportanceBars, page["importance"].Shown().Single().Bars);
+        Assert.Equal("the 30 of 60 columns whose shuffling costs most", ChartJson.Of(charts[7].Item2).Note);
+        Assert.Equal(4, page["projection"].Shown().Length);
     }
 }
