@@ -15,7 +15,11 @@ public static class DataLoader
     /// <summary>The formats <see cref="LoadOptions.Format"/> accepts.</summary>
     public static IReadOnlyList<string> Formats => _formats;
 
-    /// <summary>Loads <paramref name="path"/> and returns the data with its provenance (fingerprint, shape, timing).</summary>
+    /// <summary>
+    /// Loads <paramref name="path"/> and returns the data with its provenance: the data fingerprint (the file's
+    /// SHA-256 for a plain load; with options that change rows or values, a hash over both, see
+    /// <see cref="Fingerprint.OfLoad"/>), the file's own fingerprint, shape and timing.
+    /// </summary>
     /// <exception cref="NotebookException">The file is missing, empty or malformed, or an option does not fit it; the message says where.</exception>
     public static LoadedData Load(string path, LoadOptions? options = null)
     {
@@ -48,11 +52,18 @@ public static class DataLoader
         var sourceRows = frame.Rows.Count;
         var steps = new List<string>();
         frame = RowExpressions.Apply(frame, options, steps);
+        var filteredRows = frame.Rows.Count;
         frame = Sampling.Apply(frame, options.Sample, options.Seed ?? 1, steps);
         var hash = fingerprint.GetAwaiter().GetResult();
+        // The data fingerprint: the file's hash, plus every option that changed rows or values (Fingerprint.OfLoad).
+        var changes = Fingerprint.LoadChanges(path, format, options, filtered: filteredRows < sourceRows, sampled: frame.Rows.Count < filteredRows);
         stopwatch.Stop();
 
-        var loaded = new LoadedData(frame, Path.GetFullPath(path), options.Sql is null ? format : "sql", hash, stopwatch.Elapsed, sourceRows, steps);
+        var loaded = new LoadedData(frame, Path.GetFullPath(path), options.Sql is null ? format : "sql", Fingerprint.OfLoad(hash, changes), stopwatch.Elapsed, sourceRows, steps)
+        {
+            SourceFingerprint = hash,
+            Changes = changes,
+        };
         DataProvenance.Record(frame, loaded);
         return loaded;
     }

@@ -58,6 +58,7 @@ internal sealed class PostgresRunDatabase : RunDatabase
             "CREATE INDEX nbml_runs_data ON nbml_runs (data_name)",
             "CREATE INDEX nbml_runs_fingerprint ON nbml_runs (data_fingerprint)",
         ]),
+        SourceFingerprintMigration,
     ];
 
     protected override string MigrationsTable =>

@@ -66,6 +66,7 @@ internal sealed class SqliteRunDatabase : RunDatabase
             "CREATE INDEX nbml_runs_data ON nbml_runs (data_name)",
             "CREATE INDEX nbml_runs_fingerprint ON nbml_runs (data_fingerprint)",
         ]),
+        SourceFingerprintMigration,
     ];
 
     protected override string MigrationsTable =>

@@ -284,6 +284,7 @@ public static class ModelTrainer
             Split = split,
             Folds = options.Folds,
             TrainerReason = trainerReason,
+            DataSourceFingerprint = DataProvenance.Of(run.Frame)?.SourceFingerprint,
         };
         return new TrainedModel(fitted.Ml, fitted.Model, fitted.InputSchema, run.Label, run.Features, info, metrics, spread, charts, explanation.Importance, search?.Trials ?? [])
         {
