@@ -61,7 +61,7 @@ internal static class RunCharts
         }
 
         var stale = runs.Count(r => r.Stale is not null);
-        var notes = new List<string> { $"{runs.Count} run{(runs.Count == 1 ? "" : "s")}, oldest to newest" };
+        var notes = new List<string> { runs.Count == 1 ? "1 run" : $"{runs.Count} runs, oldest to newest" };
         if (runs.Any(r => r.FoldMetrics.Count > 1))
         {
             notes.Add("bars: ± one standard deviation across folds");
@@ -74,7 +74,10 @@ internal static class RunCharts
 
         var layout = ChartStyle.Layout($"{name} across runs", "run", name, string.Join(" · ", notes));
         ChartStyle.SetAxis(layout, "xaxis", "run", AxisKind.Category);
+        ChartStyle.SpanFlatAxis(ChartStyle.SetAxis(layout, "yaxis", name), runs.Select(r => r.Metrics[name]).ToArray(), AxisKind.Number);
         ChartStyle.SetLegend(layout, "trainer");
+        // Plotly hides the legend of a single trace; the trainer's name is worth showing for one run too.
+        layout.SetProperty("showlegend", true);
         return ChartStyle.Chart(traces, layout);
     }
 
