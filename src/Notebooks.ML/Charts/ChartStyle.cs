@@ -24,6 +24,15 @@ internal static class ChartStyle
     /// <summary>The longest line of a category label on a full-size chart.</summary>
     public const int LabelLength = 16;
 
+    /// <summary>Category labels wrap onto lines only on an axis of at most this many categories.</summary>
+    public const int MaxWrappedCategories = 12;
+
+    /// <summary>The longest category label on an axis of more than <see cref="MaxWrappedCategories"/> categories.</summary>
+    public const int ManyLabelLength = 24;
+
+    /// <summary>The height of a chart, unless it needs more (long labels, many rows of a heatmap …).</summary>
+    public const int Height = 420;
+
     /// <summary>The most lines a wrapped category label takes.</summary>
     public const int MaxLabelLines = 3;
 
@@ -55,7 +64,7 @@ internal static class ChartStyle
         layout.SetProperty("plot_bgcolor", "#ffffff");
         layout.SetProperty("paper_bgcolor", "#ffffff");
         layout.SetProperty("margin", new Dictionary<string, object> { ["l"] = 60, ["r"] = 20, ["t"] = 50, ["b"] = note is null ? 50 : 90 });
-        layout.SetProperty("height", 420);
+        layout.SetProperty("height", Height);
         layout.SetProperty("xaxis", Axis(xTitle));
         layout.SetProperty("yaxis", Axis(yTitle));
         layout.SetProperty("legend", new Dictionary<string, object> { ["orientation"] = "v" });
@@ -165,12 +174,16 @@ internal static class ChartStyle
     }
 
     /// <summary>
-    /// Category tick labels a reader can take in: a label longer than <paramref name="longest"/> characters is wrapped
-    /// at spaces onto at most three lines, and shortened with an ellipsis if still too long (<paramref name="wrap"/>
-    /// false: shortened only, for small charts). The categories themselves, and so the hover text, keep their names.
+    /// Category tick labels a reader can take in. On a full-size chart of a few categories, a label longer than
+    /// <see cref="LabelLength"/> characters wraps at spaces onto at most <see cref="MaxLabelLines"/> lines; with many
+    /// categories (narrow slots, where wrapped labels would stand side by side) it is shortened to twice that with an
+    /// ellipsis, and on a <paramref name="small"/> chart to <see cref="SmallLabelLength"/>, slanted so each reads
+    /// alone. The categories themselves, and so the hover text, keep their names.
     /// </summary>
-    internal static void CategoryLabels(Dictionary<string, object> axis, IReadOnlyList<string> names, int longest, bool wrap = true)
+    internal static void CategoryLabels(Dictionary<string, object> axis, IReadOnlyList<string> names, bool small = false, Layout? layout = null)
     {
+        var wrap = !small && names.Count <= MaxWrappedCategories;
+        var longest = small ? SmallLabelLength : wrap ? LabelLength : ManyLabelLength;
         if (names.All(n => n.Length <= longest))
         {
             return;
@@ -179,12 +192,17 @@ internal static class ChartStyle
         axis["tickmode"] = "array";
         axis["tickvals"] = names.ToArray();
         axis["ticktext"] = names.Select(n => Label(n, longest, wrap)).ToArray();
-        if (!wrap)
+        if (small)
         {
             // Shortened labels run into each other level ("analyst data engine… designer"): slanted, each reads alone.
             axis["tickangle"] = 30;
         }
-
+        else if (!wrap && layout is not null)
+        {
+            // Many long labels stand on end below the x axis: the chart grows by their length, not the plot shrinks.
+            var characters = names.Max(n => Math.Min(n.Length, longest));
+            layout.SetProperty("height", Height + Math.Max(0, (characters * 7) - 60));
+        }
     }
 
     private static string Label(string name, int longest, bool wrap)

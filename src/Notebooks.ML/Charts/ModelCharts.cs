@@ -113,8 +113,8 @@ public static class ModelCharts
         var layout = ChartStyle.Layout($"Confusion matrix ({rows})", "predicted", "actual");
         var yAxis = new Dictionary<string, object> { ["title"] = ChartStyle.AxisTitle("actual"), ["autorange"] = "reversed", ["type"] = "category", ["automargin"] = true };
         var xAxis = new Dictionary<string, object> { ["title"] = ChartStyle.AxisTitle("predicted"), ["type"] = "category", ["automargin"] = true };
-        ChartStyle.CategoryLabels(xAxis, classes, ChartStyle.LabelLength);
-        ChartStyle.CategoryLabels(yAxis, classes, ChartStyle.LabelLength);
+        ChartStyle.CategoryLabels(xAxis, classes);
+        ChartStyle.CategoryLabels(yAxis, classes);
         layout.SetProperty("yaxis", yAxis);
         layout.SetProperty("xaxis", xAxis);
         return ChartStyle.Chart([heatmap], layout);
@@ -253,7 +253,7 @@ public static class ModelCharts
         var layout = ChartStyle.Layout("Per-class metrics", "class", "value");
         layout.SetProperty("barmode", "group");
         var xAxis = AxisTitle("class", "category");
-        ChartStyle.CategoryLabels(xAxis, classes, ChartStyle.LabelLength);
+        ChartStyle.CategoryLabels(xAxis, classes);
         layout.SetProperty("xaxis", xAxis);
         layout.SetProperty("yaxis", new Dictionary<string, object> { ["title"] = ChartStyle.AxisTitle("value"), ["range"] = new[] { 0.0, 1.05 }, ["gridcolor"] = "#e5e7eb", ["automargin"] = true });
         return ChartStyle.Chart(traces, layout);

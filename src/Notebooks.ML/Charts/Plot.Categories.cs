@@ -95,7 +95,7 @@ public static partial class Plot
         var axis = ChartStyle.SetAxis(layout, "xaxis", x.Name, AxisKind.Category);
         axis["categoryorder"] = "array";
         axis["categoryarray"] = names;
-        ChartStyle.CategoryLabels(axis, names, LabelLength(options), wrap: !options.Small);
+        ChartStyle.CategoryLabels(axis, names, options.Small, layout);
         if (aggregate == "count")
         {
             var highest = Enumerable.Range(0, color?.GroupCount ?? 1).SelectMany(g => order.Select(c => cells.Count(g, c))).Max();
@@ -200,7 +200,7 @@ public static partial class Plot
         var xAxis = ChartStyle.SetAxis(layout, "xaxis", x.Column.Name, x.Kind);
         if (x.Labels is string[] xNames)
         {
-            ChartStyle.CategoryLabels(xAxis, xNames, LabelLength(options), wrap: !options.Small);
+            ChartStyle.CategoryLabels(xAxis, xNames, options.Small, layout);
         }
 
         ChartStyle.SetAxis(layout, "yaxis", y.Column.Name, y.Kind);

@@ -294,7 +294,7 @@ public static partial class Plot
         var title = options.Title ?? made + (data.Color is null ? "" : $" and {data.Color.Name}");
         var layout = ChartStyle.Layout(title, data.Groups?.Name, data.Values.Name, note);
         var xAxis = ChartStyle.SetAxis(layout, "xaxis", data.Groups?.Name, AxisKind.Category);
-        ChartStyle.CategoryLabels(xAxis, data.CategoryNames, LabelLength(options), wrap: !options.Small);
+        ChartStyle.CategoryLabels(xAxis, data.CategoryNames, options.Small, layout);
         ChartStyle.SpanFlatAxis(ChartStyle.SetAxis(layout, "yaxis", data.Values.Name), data.Values.Numbers, AxisKind.Number);
         if (data.Color?.Groups is not null)
         {

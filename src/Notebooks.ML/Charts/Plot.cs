@@ -107,9 +107,6 @@ public static partial class Plot
         return chart;
     }
 
-    /// <summary>The longest category label (line) the chart shows in full.</summary>
-    private static int LabelLength(ChartOptions options) => options.Small ? ChartStyle.SmallLabelLength : ChartStyle.LabelLength;
-
     private static string Kind(string? value)
     {
         var kind = (value ?? "scatter").Trim().ToLowerInvariant();

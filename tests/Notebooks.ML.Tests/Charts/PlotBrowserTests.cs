@@ -89,8 +89,13 @@ public sealed class PlotBrowserTests
         gaps.Columns.Add(new StringDataFrameColumn("team", Enumerable.Repeat<string?>(null, 600)));
         gaps.Columns.Add(new DoubleDataFrameColumn("level", Enumerable.Repeat(3.0, 600)));
         var one = Frames.Staff(rows: 1);
+        var products = new DataFrame(
+            new StringDataFrameColumn("product", Enumerable.Range(0, 400).Select(i => $"Product number {i % 40} with a rather long descriptive name")),
+            new DoubleDataFrameColumn("sales", Enumerable.Range(0, 400).Select(i => (double)(i % 17))));
         (string, GenericChart)[] charts =
         [
+            ("bar-many-long-categories", Chart(products, "bar", "product", "sales", agg: "sum")),
+            ("box-many-long-categories", Chart(products, "box", "product", "sales")),
             ("box-no-outliers", Chart(calm, "box", "role", "income")),
             ("box-no-outliers-color", Chart(calm, "box", "role", "income", "department")),
             ("violin-no-outliers", Chart(calm, "violin", "role", "income")),
@@ -127,6 +132,8 @@ public sealed class PlotBrowserTests
         var page = ChartPage.Draw("plot-awkward", charts);
 
         BrowserAssert.DrewEverything(page);
+        Assert.Equal(40, page["bar-many-long-categories"].Shown().Single().Bars);
+        Assert.Equal(40, page["box-many-long-categories"].Shown().Single().Boxes);
         Assert.Equal((5, 0), (page["box-no-outliers"].Shown().Single().Boxes, page["box-no-outliers"].Shown().Single().Points));
         Assert.Equal([5, 5, 5], page["box-no-outliers-color"].Shown().Select(t => t.Boxes));
         Assert.Equal(Enumerable.Repeat(1, 5), page["violin-no-outliers"].Shown().Select(t => t.Violins));
