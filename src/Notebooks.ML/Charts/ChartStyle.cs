@@ -227,7 +227,6 @@ internal static class ChartStyle
         layout.SetProperty("margin", new Dictionary<string, object> { ["l"] = 50, ["r"] = 10, ["t"] = 40, ["b"] = 40 });
     }
 
-
     /// <summary>The legend, titled with the column that makes the groups.</summary>
     internal static void SetLegend(Layout layout, string title) =>
         layout.SetProperty("legend", new Dictionary<string, object>
