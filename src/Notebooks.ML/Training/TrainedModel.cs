@@ -216,7 +216,7 @@ public sealed class TrainedModel
 
         var predictions = _ml.Data.Cache(_model.Transform(ModelTrainer.ToView(data, rows, _features, _label, source)));
         var metrics = Evaluation.Metrics(_ml, predictions, _label);
-        var charts = Evaluation.Charts(Evaluation.Extract(predictions, _label), _label, metrics);
+        var charts = Evaluation.Charts(Evaluation.Extract(predictions, _label), _label, metrics, "evaluated rows");
         return new ModelEvaluation(metrics, charts, rows.Length);
     }
 
