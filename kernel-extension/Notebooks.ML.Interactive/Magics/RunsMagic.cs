@@ -194,7 +194,7 @@ internal static class RunsMagic
 
     /// <summary>Tells the session which data <paramref name="name"/> holds now (called from <see cref="LoadMagic"/>).</summary>
     public static void DataLoaded(KernelInvocationContext context, string name, LoadedData data) =>
-        RunsSession.For(context.HandlingKernel).Watch.Observe(name, data.Fingerprint, data.Source);
+        RunsSession.For(context.HandlingKernel).Watch.Observe(name, data);
 
     private static Task HandleRootAsync(ShowRuns command, KernelInvocationContext context)
     {

@@ -58,7 +58,8 @@ internal sealed class PostgresRunDatabase : RunDatabase
             "CREATE INDEX nbml_runs_data ON nbml_runs (data_name)",
             "CREATE INDEX nbml_runs_fingerprint ON nbml_runs (data_fingerprint)",
         ]),
-        (2, "prediction log: the models served under each name, and every request they answered or refused, in segments",
+        SourceFingerprintMigration,
+        (3, "prediction log: the models served under each name, and every request they answered or refused, in segments",
         [
             """
             CREATE TABLE nbml_served_models (

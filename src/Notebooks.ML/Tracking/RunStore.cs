@@ -131,6 +131,7 @@ public sealed partial class RunStore : IDisposable
             DataName = info.DataName,
             DataSource = info.DataSource,
             DataFingerprint = info.DataFingerprint,
+            DataSourceFingerprint = info.DataSourceFingerprint,
             DataSchema = context.Data is null ? [] : context.Data.Columns.Select(c => new RunColumn(c.Name, TypeName(c.DataType))).ToList(),
             Label = model.Label,
             Task = model.Task.ToString().ToLowerInvariant(),

@@ -66,7 +66,8 @@ internal sealed class SqliteRunDatabase : RunDatabase
             "CREATE INDEX nbml_runs_data ON nbml_runs (data_name)",
             "CREATE INDEX nbml_runs_fingerprint ON nbml_runs (data_fingerprint)",
         ]),
-        (2, "prediction log: the models served under each name, and every request they answered or refused, in segments",
+        SourceFingerprintMigration,
+        (3, "prediction log: the models served under each name, and every request they answered or refused, in segments",
         [
             """
             CREATE TABLE nbml_served_models (
@@ -86,8 +87,8 @@ internal sealed class SqliteRunDatabase : RunDatabase
                 UNIQUE (server, version)
             )
             """,
-            // One row per commit of the log (a segment of up to 4,096 requests): one INSERT per commit keeps the log's cost
-            // off the request rate. entries: {"requests": [[model id, microseconds since 1970 UTC, latency ms, status,
+            // One row per segment of the log (about 32 KB of requests; the segments of 100 ms are committed together), which keeps
+            // the log's cost off the request rate. entries: {"requests": [[model id, microseconds since 1970 UTC, latency ms, status,
             // error code, rows], …], "inputs": [[value, …] per answered row], "outputs": [[value, …] per answered row]}.
             """
             CREATE TABLE nbml_served_log (

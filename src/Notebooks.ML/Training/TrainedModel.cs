@@ -11,7 +11,10 @@ namespace Notebooks.ML.Training;
 /// <summary>Where a model came from: data, trainer, settings, seed and timing.</summary>
 /// <param name="DataName">The data's name in the notebook, when known.</param>
 /// <param name="DataSource">The file the data was loaded from, when known.</param>
-/// <param name="DataFingerprint">The fingerprint of the training data (see <see cref="Fingerprint"/>).</param>
+/// <param name="DataFingerprint">
+/// The data fingerprint of the training data, which identifies the data (see <see cref="LoadedData.Fingerprint"/>):
+/// another <c>--sample</c>, <c>--where</c> … of the same file is other data.
+/// </param>
 /// <param name="Trainer">The trainer's name.</param>
 /// <param name="Hyperparameters">The trainer settings that shaped the model, by ML.NET option name.</param>
 /// <param name="Seed">The seed of the split and the trainer.</param>
@@ -41,6 +44,12 @@ public sealed record TrainedModelInfo(
 
     /// <summary>Why this trainer: asked for, the task's default, or the winner of a search.</summary>
     public string TrainerReason { get; init; } = "asked for";
+
+    /// <summary>
+    /// The fingerprint of the file the data was loaded from (its bytes, see <see cref="LoadedData.SourceFingerprint"/>),
+    /// or <see langword="null"/> for data built in code (and models saved before it was recorded).
+    /// </summary>
+    public string? DataSourceFingerprint { get; init; }
 }
 
 /// <summary>A model's metrics and charts on some labelled data (<see cref="TrainedModel.EvaluateWithCharts"/>).</summary>
@@ -222,7 +231,7 @@ public sealed class TrainedModel
 
         var predictions = _ml.Data.Cache(_model.Transform(ModelTrainer.ToView(data, rows, _features, _label, source)));
         var metrics = Evaluation.Metrics(_ml, predictions, _label);
-        var charts = Evaluation.Charts(Evaluation.Extract(predictions, _label), _label, metrics);
+        var charts = Evaluation.Charts(Evaluation.Extract(predictions, _label), _label, metrics, "evaluated rows");
         return new ModelEvaluation(metrics, charts, rows.Length);
     }
 
