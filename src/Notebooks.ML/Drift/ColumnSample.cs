@@ -4,16 +4,6 @@ using Microsoft.Data.Analysis;
 
 namespace Notebooks.ML.Drift;
 
-/// <summary>What a drift test treats a column as: numbers, or categories.</summary>
-public enum DriftColumnKind
-{
-    /// <summary>Numbers (int, long, float, double …): tested on their values.</summary>
-    Numeric,
-
-    /// <summary>Text or true/false: tested on how often each value occurs.</summary>
-    Categorical,
-}
-
 /// <summary>
 /// One side of one column, prepared once for every test: the numbers sorted, or the count of each category.
 /// Missing values (and, for numbers, NaN and ±∞, which Evidently drops the same way) are left out and counted.

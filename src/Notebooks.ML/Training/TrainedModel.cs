@@ -55,6 +55,9 @@ public sealed class TrainedModel
     /// <summary>The zip entry that carries Notebooks.ML's metadata beside ML.NET's own entries.</summary>
     internal const string MetadataEntry = "NotebooksML/model.json";
 
+    /// <summary>The zip entry that carries the reference sample (Arrow IPC, Brotli-compressed; see <see cref="ArrowFrames"/>).</summary>
+    internal const string ReferenceEntry = "NotebooksML/reference.arrow";
+
     private static readonly JsonSerializerOptions _json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
     private readonly MLContext _ml;
     private readonly ITransformer _model;
@@ -127,6 +130,13 @@ public sealed class TrainedModel
 
     /// <summary>Package versions the model was trained with.</summary>
     public IReadOnlyDictionary<string, string> Versions { get; init; } = ML.Versions.All;
+
+    /// <summary>
+    /// Up to 100,000 rows of the training data's input columns and label, drawn with the training seed: what
+    /// <c>#!drift MODEL …</c> compares new data with. Saved in the model zip (so every run keeps it) and loaded back;
+    /// <see langword="null"/> for a model saved before Notebooks.ML kept one.
+    /// </summary>
+    public DataFrame? ReferenceSample { get; init; }
 
     /// <summary>The ML.NET model: featurization and trainer, taking the columns <c>f0</c>, <c>f1</c> … that <see cref="Predict"/> prepares.</summary>
     public ITransformer MLModel => _model;
@@ -243,6 +253,13 @@ public sealed class TrainedModel
             MetricsSpread: MetricsSpread,
             Importance: Importance,
             Versions: Versions), _json);
+        stream.Dispose();
+        if (ReferenceSample is not null)
+        {
+            // Already compressed: stored as it is.
+            using var sample = zip.CreateEntry(ReferenceEntry, CompressionLevel.NoCompression).Open();
+            ArrowFrames.Write(ReferenceSample, sample);
+        }
     }
 
     /// <summary>Loads a model that <see cref="Save"/> wrote (metrics and provenance come back; charts do not).</summary>
@@ -256,6 +273,7 @@ public sealed class TrainedModel
         }
 
         ModelMetadata metadata;
+        DataFrame? reference = null;
         try
         {
             using var zip = ZipFile.OpenRead(path);
@@ -264,6 +282,11 @@ public sealed class TrainedModel
             using var stream = entry.Open();
             metadata = JsonSerializer.Deserialize<ModelMetadata>(stream, _json)
                 ?? throw Errors.Fail($"The metadata in '{path}' is empty.");
+            if (zip.GetEntry(ReferenceEntry) is { } sampleEntry)
+            {
+                using var sampleStream = sampleEntry.Open();
+                reference = ArrowFrames.Read(sampleStream);
+            }
         }
         catch (InvalidDataException e)
         {
@@ -277,6 +300,7 @@ public sealed class TrainedModel
         return new TrainedModel(ml, model, schema, label, features, metadata.Info, metadata.Metrics, metadata.MetricsSpread, [], metadata.Importance, [])
         {
             Versions = metadata.Versions,
+            ReferenceSample = reference,
         };
     }
 
