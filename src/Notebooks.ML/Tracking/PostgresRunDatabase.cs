@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Notebooks.ML.Tracking;
 
@@ -58,6 +59,42 @@ internal sealed class PostgresRunDatabase : RunDatabase
             "CREATE INDEX nbml_runs_data ON nbml_runs (data_name)",
             "CREATE INDEX nbml_runs_fingerprint ON nbml_runs (data_fingerprint)",
         ]),
+        (2, "prediction log: the models served under each name, and every request they answered or refused",
+        [
+            """
+            CREATE TABLE nbml_served_models (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                server TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                model_key TEXT NOT NULL,
+                served_at TIMESTAMPTZ NOT NULL,
+                model_name TEXT,
+                run_id BIGINT,
+                task TEXT NOT NULL,
+                label TEXT NOT NULL,
+                trainer TEXT NOT NULL,
+                data_fingerprint TEXT NOT NULL,
+                inputs JSON NOT NULL,
+                outputs JSON NOT NULL,
+                UNIQUE (server, version)
+            )
+            """,
+            """
+            CREATE TABLE nbml_served_requests (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                server TEXT NOT NULL,
+                model_id BIGINT NOT NULL REFERENCES nbml_served_models (id),
+                at TIMESTAMPTZ NOT NULL,
+                latency_ms DOUBLE PRECISION NOT NULL,
+                status INTEGER NOT NULL,
+                error_code TEXT,
+                row_count INTEGER NOT NULL,
+                inputs JSON,
+                outputs JSON
+            )
+            """,
+            "CREATE INDEX nbml_served_requests_server_at ON nbml_served_requests (server, at)",
+        ]),
     ];
 
     protected override string MigrationsTable =>
@@ -78,6 +115,41 @@ internal sealed class PostgresRunDatabase : RunDatabase
 
     protected override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) =>
         new(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
+
+    /// <summary>A batch of requests in one binary COPY: far fewer round trips than one INSERT each.</summary>
+    public override void AppendTraffic(IReadOnlyList<TrafficRow> rows)
+    {
+        using var connection = _source.OpenConnection();
+        using var import = connection.BeginBinaryImport(
+            "COPY nbml_served_requests (server, model_id, at, latency_ms, status, error_code, row_count, inputs, outputs) FROM STDIN (FORMAT BINARY)");
+        foreach (var row in rows)
+        {
+            import.StartRow();
+            import.Write(row.Server, NpgsqlDbType.Text);
+            import.Write(row.ModelId, NpgsqlDbType.Bigint);
+            import.Write(row.At.UtcDateTime, NpgsqlDbType.TimestampTz);
+            import.Write(row.LatencyMs, NpgsqlDbType.Double);
+            import.Write(row.Status, NpgsqlDbType.Integer);
+            Write(import, row.ErrorCode, NpgsqlDbType.Text);
+            import.Write(row.Rows, NpgsqlDbType.Integer);
+            Write(import, row.Inputs, NpgsqlDbType.Json);
+            Write(import, row.Outputs, NpgsqlDbType.Json);
+        }
+
+        import.Complete();
+    }
+
+    private static void Write(NpgsqlBinaryImporter import, string? value, NpgsqlDbType type)
+    {
+        if (value is null)
+        {
+            import.WriteNull();
+        }
+        else
+        {
+            import.Write(value, type);
+        }
+    }
 
     public override void Dispose()
     {

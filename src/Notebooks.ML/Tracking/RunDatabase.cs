@@ -11,10 +11,10 @@ namespace Notebooks.ML.Tracking;
 /// when the store opens (one migrator at a time), one row per run written in a single statement, and the queries.
 /// The two subclasses differ only in how they connect, lock, and spell times, JSON and identity columns.
 /// </summary>
-internal abstract class RunDatabase : IDisposable
+internal abstract partial class RunDatabase : IDisposable
 {
     /// <summary>The schema this version writes and reads. Raise it with a new entry in <see cref="Migrations"/>.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     internal static readonly JsonSerializerOptions Json = new()
     {
@@ -287,7 +287,7 @@ internal abstract class RunDatabase : IDisposable
         command.ExecuteNonQuery();
     }
 
-    private static void Add(DbCommand command, string name, object? value)
+    protected static void Add(DbCommand command, string name, object? value)
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;

@@ -16,7 +16,7 @@ namespace Notebooks.ML.Tracking;
 /// runs.Compare("3", "7");
 /// </code>
 /// </summary>
-public sealed class RunStore : IDisposable
+public sealed partial class RunStore : IDisposable
 {
     /// <summary>The environment variable that names the store when <see cref="Open"/> is given none: a file path or a PostgreSQL connection string.</summary>
     public const string LocationVariable = "NOTEBOOKS_ML_RUNS";
@@ -235,7 +235,7 @@ public sealed class RunStore : IDisposable
         : type == typeof(DateTime) ? "datetime"
         : type.Name.ToLowerInvariant();
 
-    private T Guarded<T>(Func<T> action)
+    internal T Guarded<T>(Func<T> action)
     {
         try
         {

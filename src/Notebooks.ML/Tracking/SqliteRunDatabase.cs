@@ -66,6 +66,42 @@ internal sealed class SqliteRunDatabase : RunDatabase
             "CREATE INDEX nbml_runs_data ON nbml_runs (data_name)",
             "CREATE INDEX nbml_runs_fingerprint ON nbml_runs (data_fingerprint)",
         ]),
+        (2, "prediction log: the models served under each name, and every request they answered or refused",
+        [
+            """
+            CREATE TABLE nbml_served_models (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                server TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                model_key TEXT NOT NULL,
+                served_at TEXT NOT NULL,
+                model_name TEXT,
+                run_id INTEGER,
+                task TEXT NOT NULL,
+                label TEXT NOT NULL,
+                trainer TEXT NOT NULL,
+                data_fingerprint TEXT NOT NULL,
+                inputs TEXT NOT NULL,
+                outputs TEXT NOT NULL,
+                UNIQUE (server, version)
+            )
+            """,
+            """
+            CREATE TABLE nbml_served_requests (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                server TEXT NOT NULL,
+                model_id INTEGER NOT NULL REFERENCES nbml_served_models (id),
+                at TEXT NOT NULL,
+                latency_ms REAL NOT NULL,
+                status INTEGER NOT NULL,
+                error_code TEXT,
+                row_count INTEGER NOT NULL,
+                inputs TEXT,
+                outputs TEXT
+            )
+            """,
+            "CREATE INDEX nbml_served_requests_server_at ON nbml_served_requests (server, at)",
+        ]),
     ];
 
     protected override string MigrationsTable =>

@@ -142,6 +142,21 @@ public sealed class TrainedModel
     public ITransformer MLModel => _model;
 
     /// <summary>
+    /// The columns the model takes, in feature order: name, type, whether training saw missing values, and one real
+    /// training row's value. Serving checks requests against these and documents them.
+    /// </summary>
+    public IReadOnlyList<ModelInputColumn> Inputs { get; init; } = [];
+
+    /// <summary>The columns <see cref="Predict"/> adds, in order (<c>PredictedLabel</c>, <c>Probability</c> …).</summary>
+    public IReadOnlyList<ModelOutputColumn> Outputs => ModelInputs.Outputs(Task);
+
+    /// <summary>
+    /// A single-row predictor over this model (like ML.NET's <c>PredictionEngine</c>): fast for one row at a time,
+    /// exactly what <see cref="Predict"/> gives, not thread-safe.
+    /// </summary>
+    public ModelScorer CreateScorer() => new(this, _model, _inputSchema, _features, _label);
+
+    /// <summary>
     /// Returns <paramref name="data"/> with prediction columns added: <c>PredictedLabel</c> and <c>Probability</c>
     /// (classification: of the positive class for binary, of the predicted class for multiclass), <c>Score</c>
     /// (regression) or <c>Cluster</c> and <c>Distance</c> (clustering).
@@ -252,7 +267,10 @@ public sealed class TrainedModel
             Metrics: Metrics,
             MetricsSpread: MetricsSpread,
             Importance: Importance,
-            Versions: Versions), _json);
+            Versions: Versions)
+        {
+            Inputs = Inputs,
+        }, _json);
         stream.Dispose();
         if (ReferenceSample is not null)
         {
@@ -300,6 +318,8 @@ public sealed class TrainedModel
         return new TrainedModel(ml, model, schema, label, features, metadata.Info, metadata.Metrics, metadata.MetricsSpread, [], metadata.Importance, [])
         {
             Versions = metadata.Versions,
+            // Zips saved before inputs were recorded: types from the featurization, no example row.
+            Inputs = metadata.Inputs ?? ModelInputs.Guess(metadata.Features),
             ReferenceSample = reference,
         };
     }
@@ -324,4 +344,8 @@ internal sealed record ModelMetadata(
     IReadOnlyDictionary<string, double> Metrics,
     IReadOnlyDictionary<string, double>? MetricsSpread,
     IReadOnlyList<FeatureImportance> Importance,
-    IReadOnlyDictionary<string, string> Versions);
+    IReadOnlyDictionary<string, string> Versions)
+{
+    /// <summary>The model's input columns (serving); absent from zips saved before they were recorded.</summary>
+    public IReadOnlyList<ModelInputColumn>? Inputs { get; init; }
+}
