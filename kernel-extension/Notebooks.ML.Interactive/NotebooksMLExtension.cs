@@ -29,6 +29,7 @@ public static class NotebooksMLExtension
         ("#!predict", PredictMagic.Usage),
         ("#!seed", SeedMagic.Usage),
         ("#!runs", RunsMagic.Usage),
+        ("#!drift", DriftMagic.Usage),
     ];
 
     /// <summary>Adds the magics and formatters to <paramref name="kernel"/> (once) and shows a card listing them.</summary>
@@ -55,6 +56,7 @@ public static class NotebooksMLExtension
         PredictMagic.Register(root);
         SeedMagic.Register(root);
         RunsMagic.Register(root);
+        DriftMagic.Register(root);
 
         KernelInvocationContext.Current?.Display(new HtmlString(LoadedCard()), "text/html");
     }
