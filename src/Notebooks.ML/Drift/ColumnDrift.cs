@@ -61,9 +61,6 @@ public sealed class ColumnDrift
     /// <summary>Current rows where the column is missing.</summary>
     public required long CurrentMissing { get; init; }
 
-    /// <summary>Distinct values on both sides together (what the preset's rule counts).</summary>
-    public required int Distinct { get; init; }
-
     /// <summary>Why this column did not get the asked-for test, when it did not; otherwise <see langword="null"/>.</summary>
     public string? Note { get; init; }
 

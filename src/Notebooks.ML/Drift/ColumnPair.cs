@@ -27,12 +27,18 @@ internal sealed class ColumnPair(string name, DriftColumnKind kind, ColumnSample
 
     public ColumnSample Current { get; } = current;
 
-    /// <summary>Distinct values on both sides together (pandas' <c>nunique</c> of the two concatenated).</summary>
+    /// <summary>Every rule compares distinct counts with 2, 5 or 20: numbers are counted up to this and no further.</summary>
+    public const int DistinctCap = 21;
+
+    /// <summary>
+    /// Distinct values on both sides together (pandas' <c>nunique</c> of the two concatenated); for numbers counted
+    /// up to <see cref="DistinctCap"/>, which then means "more than 20".
+    /// </summary>
     public int Distinct => _distinct ??= Kind == DriftColumnKind.Numeric
         ? MergedDistinct(Reference.Sorted, Current.Sorted)
         : Reference.Counts!.Keys.Union(Current.Counts!.Keys).Count();
 
-    /// <summary>Distinct values in the reference.</summary>
+    /// <summary>Distinct values in the reference (for numbers counted up to <see cref="DistinctCap"/>).</summary>
     public int ReferenceDistinct => _referenceDistinct ??= Kind == DriftColumnKind.Numeric ? MergedDistinct(Reference.Sorted, []) : Reference.Counts!.Count;
 
     /// <summary>Each value's count on both sides (numbers with few distinct values are treated as categories).</summary>
@@ -46,21 +52,20 @@ internal sealed class ColumnPair(string name, DriftColumnKind kind, ColumnSample
 
     private static int MergedDistinct(double[] a, double[] b)
     {
-        int i = 0, j = 0, distinct = 0;
-        while (i < a.Length || j < b.Length)
+        int i = 0, j = 0, distinct = 0, total = a.Length + b.Length;
+        var last = double.NaN;
+        for (var k = 0; k < total; k++)
         {
-            var value = j >= b.Length || (i < a.Length && a[i] <= b[j]) ? a[i] : b[j];
-            while (i < a.Length && a[i] <= value)
+            var value = j >= b.Length || (i < a.Length && a[i] <= b[j]) ? a[i++] : b[j++];
+            if (value != last)
             {
-                i++;
-            }
+                if (++distinct == DistinctCap)
+                {
+                    break;
+                }
 
-            while (j < b.Length && b[j] <= value)
-            {
-                j++;
+                last = value;
             }
-
-            distinct++;
         }
 
         return distinct;

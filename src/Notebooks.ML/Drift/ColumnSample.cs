@@ -108,6 +108,67 @@ internal sealed class ColumnSample
         return kept;
     }
 
+    /// <summary>Strings a column holds as the same instance (loaders share them) are counted by reference before by value.</summary>
+    private const int SharedInstances = 4096;
+
+    /// <summary>
+    /// Counts the values of a text column. Loaded columns hold one string instance per distinct value (the CSV
+    /// loader shares them), so rows are first counted by reference, which needs no hashing of characters; when a
+    /// column turns out to hold many instances, the rest of it is counted by value.
+    /// </summary>
+    private static long CountStrings(StringDataFrameColumn strings, Dictionary<string, long> counts)
+    {
+        var byInstance = new Dictionary<string, long>(ReferenceEqualityComparer.Instance);
+        long missing = 0, i = 0;
+        string? last = null;
+        long lastCount = 0;
+        for (; i < strings.Length && byInstance.Count < SharedInstances; i++)
+        {
+            var text = strings[i];
+            if (text is null)
+            {
+                missing++;
+            }
+            else if (ReferenceEquals(text, last))
+            {
+                lastCount++;
+            }
+            else
+            {
+                if (last is not null)
+                {
+                    CollectionsMarshal.GetValueRefOrAddDefault(byInstance, last, out _) += lastCount;
+                }
+
+                (last, lastCount) = (text, 1);
+            }
+        }
+
+        if (last is not null)
+        {
+            CollectionsMarshal.GetValueRefOrAddDefault(byInstance, last, out _) += lastCount;
+        }
+
+        foreach (var (text, count) in byInstance)
+        {
+            CollectionsMarshal.GetValueRefOrAddDefault(counts, text, out _) += count;
+        }
+
+        for (; i < strings.Length; i++)
+        {
+            if (strings[i] is { } text)
+            {
+                CollectionsMarshal.GetValueRefOrAddDefault(counts, text, out _)++;
+            }
+            else
+            {
+                missing++;
+            }
+        }
+
+        return missing;
+    }
+
     private static ColumnSample Categories(DataFrameColumn column)
     {
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -115,18 +176,7 @@ internal sealed class ColumnSample
         switch (column)
         {
             case StringDataFrameColumn strings:
-                for (long i = 0; i < strings.Length; i++)
-                {
-                    if (strings[i] is { } text)
-                    {
-                        CollectionsMarshal.GetValueRefOrAddDefault(counts, text, out _)++;
-                    }
-                    else
-                    {
-                        missing++;
-                    }
-                }
-
+                missing = CountStrings(strings, counts);
                 break;
             case BooleanDataFrameColumn flags:
                 long yes = 0, no = 0;

@@ -299,7 +299,6 @@ public static class DataDrift
             CurrentCount = current.Count,
             ReferenceMissing = reference.Missing,
             CurrentMissing = current.Missing,
-            Distinct = pair.Distinct,
             Note = forced is not null && test != forced ? $"--method {forced.Name} takes {forced.AppliesToText}" : null,
             Picture = Picture(pair),
         };

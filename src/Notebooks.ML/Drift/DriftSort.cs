@@ -22,7 +22,9 @@ internal static class DriftSort
         }
 
         // Order-preserving keys: flip every bit of negatives, only the sign bit of the rest.
-        var keys = new ulong[n];
+        var pool = System.Buffers.ArrayPool<ulong>.Shared;
+        var keys = pool.Rent(n);
+        var temp = pool.Rent(n);
         var counts = new int[Passes * Buckets];
         for (var i = 0; i < n; i++)
         {
@@ -35,7 +37,6 @@ internal static class DriftSort
             }
         }
 
-        var temp = new ulong[n];
         for (var pass = 0; pass < Passes; pass++)
         {
             var histogram = counts.AsSpan(pass * Buckets, Buckets);
@@ -51,8 +52,9 @@ internal static class DriftSort
             }
 
             var shift = pass * Bits;
-            foreach (var key in keys)
+            for (var i = 0; i < n; i++)
             {
+                var key = keys[i];
                 temp[histogram[(int)((key >> shift) & (Buckets - 1))]++] = key;
             }
 
@@ -64,5 +66,8 @@ internal static class DriftSort
             var key = keys[i];
             values[i] = BitConverter.UInt64BitsToDouble((key & SignBit) != 0 ? key ^ SignBit : ~key);
         }
+
+        pool.Return(keys);
+        pool.Return(temp);
     }
 }
