@@ -30,6 +30,7 @@ public static class NotebooksMLExtension
         ("#!seed", SeedMagic.Usage),
         ("#!runs", RunsMagic.Usage),
         ("#!drift", DriftMagic.Usage),
+        ("#!monitor", MonitorMagic.Usage),
     ];
 
     /// <summary>Adds the magics and formatters to <paramref name="kernel"/> (once) and shows a card listing them.</summary>
@@ -57,6 +58,7 @@ public static class NotebooksMLExtension
         SeedMagic.Register(root);
         RunsMagic.Register(root);
         DriftMagic.Register(root);
+        MonitorMagic.Register(root);
 
         KernelInvocationContext.Current?.Display(new HtmlString(LoadedCard()), "text/html");
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Data.Analysis;
 using Notebooks.ML.Data;
@@ -28,14 +29,18 @@ public static class DataDrift
 
     /// <summary>Compares <paramref name="current"/> with <paramref name="reference"/>, every column of the reference unless <see cref="DriftOptions.Columns"/> names some.</summary>
     /// <exception cref="NotebookException">A column is missing on one side, of another type, or has no values; or an option is out of range.</exception>
-    public static DriftReport Compare(DataFrame reference, DataFrame current, DriftOptions? options = null)
+    public static DriftReport Compare(DataFrame reference, DataFrame current, DriftOptions? options = null) =>
+        Compare(reference, current, options, null);
+
+    /// <summary>As <see cref="Compare(DataFrame, DataFrame, DriftOptions?)"/>, keeping each reference column's prepared sample in <paramref name="prepared"/> for the next call (the monitor's windows).</summary>
+    internal static DriftReport Compare(DataFrame reference, DataFrame current, DriftOptions? options, ConcurrentDictionary<string, ColumnSample>? prepared)
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(current);
         options ??= new DriftOptions();
         var names = Names(options, Describe(reference, "the reference"), Describe(current, "the current data"));
         var (forced, notes) = (Check(options), new List<string>());
-        var columns = Tested(reference, current, options, names, forced, notes);
+        var columns = Tested(reference, current, options, names, forced, notes, prepared);
         return Report(reference, current, options, names, columns, notes);
     }
 
@@ -174,7 +179,7 @@ public static class DataDrift
         return forced;
     }
 
-    private static List<ColumnDrift> Tested(DataFrame reference, DataFrame current, DriftOptions options, (string Reference, string Current) names, DriftTest? forced, List<string> notes)
+    private static List<ColumnDrift> Tested(DataFrame reference, DataFrame current, DriftOptions options, (string Reference, string Current) names, DriftTest? forced, List<string> notes, ConcurrentDictionary<string, ColumnSample>? prepared = null)
     {
         if (reference.Rows.Count == 0)
         {
@@ -234,7 +239,7 @@ public static class DataDrift
             try
             {
                 var (name, kind, left, right) = plan[i];
-                results[i] = Test(name, kind, left, right, options, names, forced);
+                results[i] = Test(name, kind, left, right, options, names, forced, prepared);
             }
 #pragma warning disable CA1031 // Collected and rethrown in column order, so that the same input fails the same way.
             catch (Exception e)
@@ -260,9 +265,9 @@ public static class DataDrift
     private static List<ColumnDrift> Sort(IEnumerable<ColumnDrift> columns) =>
         columns.Select((c, i) => (c, i)).OrderByDescending(x => x.c.Drifted).ThenByDescending(x => x.c.Severity).ThenBy(x => x.i).Select(x => x.c).ToList();
 
-    private static ColumnDrift Test(string name, DriftColumnKind kind, DataFrameColumn left, DataFrameColumn right, DriftOptions options, (string Reference, string Current) names, DriftTest? forced)
+    private static ColumnDrift Test(string name, DriftColumnKind kind, DataFrameColumn left, DataFrameColumn right, DriftOptions options, (string Reference, string Current) names, DriftTest? forced, ConcurrentDictionary<string, ColumnSample>? prepared)
     {
-        var reference = ColumnSample.Of(left, kind);
+        var reference = prepared?.GetOrAdd(name, _ => ColumnSample.Of(left, kind)) ?? ColumnSample.Of(left, kind);
         if (reference.Count == 0)
         {
             throw DriftErrors.NoValues(name, "reference", names.Reference, reference.Missing);
