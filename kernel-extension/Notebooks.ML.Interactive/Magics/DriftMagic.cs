@@ -62,7 +62,8 @@ internal static class DriftMagic
 
     public static void Register(Kernel kernel)
     {
-        Formatter.Register<DriftReport>((report, writer) => writer.Write(Html(report, null)), HtmlFormatter.MimeType);
+        // A report returned by a cell shows its card; #!drift adds the charts (DriftCharts draws them from C#).
+        Formatter.Register<DriftReport>((report, writer) => writer.Write(Cards.Drift(report)), HtmlFormatter.MimeType);
         var directive = new KernelActionDirective("#!drift")
         {
             Description = "Tests whether data moved: each column of CURRENT against REFERENCE with the test Evidently's DataDriftPreset picks (KS, chi-squared or Z for a reference of up to 1,000 values; normed Wasserstein or Jensen–Shannon above), PSI beside each, and a dataset verdict. REFERENCE is a DataFrame, a model (its training reference sample; adds prediction drift and current metrics) or a run; CURRENT a DataFrame or served:NAME.",
@@ -92,30 +93,27 @@ internal static class DriftMagic
             HandleAsync);
     }
 
-    /// <summary>The card, the scores chart and the distributions of the featured columns, in one output.</summary>
-    internal static string Html(DriftReport report, string? variableName)
+    /// <summary>
+    /// Shows a report as three outputs: the card (verdict first), the scores chart, and the distributions of the
+    /// featured columns side by side. Separate, because a report page redraws an output that holds charts as charts only.
+    /// </summary>
+    internal static void Show(KernelInvocationContext context, DriftReport report, string? variableName)
     {
-        var html = new System.Text.StringBuilder(Cards.Drift(report, variableName));
-        html.Append("<div>").Append(DriftCharts.Scores(report).ToDisplayString(HtmlFormatter.MimeType)).Append("</div>");
+        context.Display(new HtmlString(Cards.Drift(report, variableName)), HtmlFormatter.MimeType);
+        context.Display(DriftCharts.Scores(report));
         var featured = DriftCharts.Featured(report);
         if (featured.Count > 0)
         {
-            html.Append("<div class=\"nbml-charts\" style=\"display:flex;flex-wrap:wrap;gap:4px 12px\">");
-            foreach (var column in featured)
-            {
-                html.Append("<div>").Append(DriftCharts.Distribution(column).ToDisplayString(HtmlFormatter.MimeType)).Append("</div>");
-            }
-
-            html.Append("</div>");
+            var grid = string.Concat(featured.Select(c => $"<div>{DriftCharts.Distribution(c).ToDisplayString(HtmlFormatter.MimeType)}</div>"));
+            context.Display(new HtmlString($"<div class=\"nbml-charts\" style=\"display:flex;flex-wrap:wrap;gap:4px 12px\">{grid}</div>"), HtmlFormatter.MimeType);
         }
-
-        return html.ToString();
     }
 
     private static async Task HandleAsync(CheckDrift command, KernelInvocationContext context)
     {
         var session = NotebookSession.For(context.HandlingKernel);
         var (referenceText, currentText) = Positional(command);
+        (referenceText, currentText) = (Resolve(session, referenceText), Resolve(session, currentText));
         var name = command.As is null ? null : NotebookSession.VariableName(command.As, "--as");
         var options = new DriftOptions
         {
@@ -183,7 +181,7 @@ internal static class DriftMagic
             await session.SetAsync(name, report).ConfigureAwait(false);
         }
 
-        context.Display(new HtmlString(Html(report, name)), HtmlFormatter.MimeType);
+        Show(context, report, name);
     }
 
     /// <summary>REFERENCE and CURRENT: the values given without an option name (or CURRENT with --current).</summary>
@@ -239,6 +237,22 @@ internal static class DriftMagic
             < 2 => throw new NotebookException($"#!drift needs a REFERENCE and a CURRENT, {(values.Count == 0 ? "but got neither" : $"but got only '{values[0]}'")}, for example: #!drift train test, or #!drift model served:penguins. Usage: {Usage}"),
             _ => throw new NotebookException($"#!drift takes one REFERENCE and one CURRENT, but got {string.Join(", ", values.Select(v => $"'{v}'"))}. Usage: {Usage}"),
         };
+    }
+
+    /// <summary>
+    /// REFERENCE and CURRENT are read from the magic's text, so <c>@csharp:name</c> is resolved here: a string
+    /// variable gives its value (<c>served:@csharp:server</c> too), any other variable stands for itself by name.
+    /// </summary>
+    private static string Resolve(NotebookSession session, string text)
+    {
+        var served = text.StartsWith(ServedPrefix, StringComparison.OrdinalIgnoreCase);
+        var token = served ? text[ServedPrefix.Length..] : text;
+        if (token.StartsWith("@csharp:", StringComparison.Ordinal) && session.CSharp.TryGetValue<object>(token["@csharp:".Length..], out var value) && value is string resolved)
+        {
+            token = resolved;
+        }
+
+        return served ? ServedPrefix + token : token;
     }
 
     /// <summary><c>@csharp:name</c> stands for the variable <c>name</c>.</summary>

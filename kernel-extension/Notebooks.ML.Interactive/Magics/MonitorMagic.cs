@@ -41,7 +41,8 @@ internal static class MonitorMagic
 
     public static void Register(Kernel kernel)
     {
-        Formatter.Register<MonitorReport>((report, writer) => writer.Write(Html(report)), HtmlFormatter.MimeType);
+        // A report returned by a cell shows its card; #!monitor adds the chart (MonitorCharts draws it from C#).
+        Formatter.Register<MonitorReport>((report, writer) => writer.Write(Cards.Monitor(report)), HtmlFormatter.MimeType);
         var directive = new KernelActionDirective("#!monitor")
         {
             Description = "Shows a served model's life from its prediction log, window by window: requests, rows, errors, latency p50/p99, what it predicted, and the share of input columns that drifted from the model's reference sample. One chart of four panels and a table.",
@@ -60,10 +61,6 @@ internal static class MonitorMagic
             ["#!monitor penguins", "#!monitor penguins --window 1d --since 7d", "#!monitor penguins --window 5m --since 2h --reference model"],
             HandleAsync);
     }
-
-    /// <summary>The card and the chart, in one output.</summary>
-    internal static string Html(MonitorReport report) =>
-        Cards.Monitor(report) + "<div>" + MonitorCharts.Timeline(report).ToDisplayString(HtmlFormatter.MimeType) + "</div>";
 
     private static async Task HandleAsync(MonitorServer command, KernelInvocationContext context)
     {
@@ -87,7 +84,9 @@ internal static class MonitorMagic
             await session.SetAsync(name, report).ConfigureAwait(false);
         }
 
-        context.Display(new HtmlString(Html(report)), HtmlFormatter.MimeType);
+        // Two outputs: a report page redraws an output that holds a chart as the chart only.
+        context.Display(new HtmlString(Cards.Monitor(report)), HtmlFormatter.MimeType);
+        context.Display(MonitorCharts.Timeline(report));
     }
 
     /// <summary><c>--window</c>: a number and s, m, h, d or w.</summary>

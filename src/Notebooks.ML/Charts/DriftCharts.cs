@@ -36,12 +36,12 @@ public static class DriftCharts
         var hover = columns.Select(c => $"{c.Name}: {c.Method} {(c.PValue is { } p ? $"p = {Number(p)}" : Number(c.Statistic))}, threshold {Number(c.Threshold)}{(c.Drifted ? ", drifted" : "")}").ToArray();
         double[] values, thresholds;
         string axis, note;
-        var log = false;
         if (columns.All(c => c.PValue is not null))
         {
-            values = columns.Select(c => Math.Max(c.PValue!.Value, SmallestP)).ToArray();
-            thresholds = columns.Select(c => c.Threshold).ToArray();
-            (axis, note, log) = ("p-value (log scale)", "hypothesis tests: a bar below its tick is drift; p-values under 1e-16 are drawn at 1e-16", true);
+            // −log₁₀ p, so that for every test a taller bar means more drift.
+            values = columns.Select(c => -Math.Log10(Math.Max(c.PValue!.Value, SmallestP))).ToArray();
+            thresholds = columns.Select(c => -Math.Log10(c.Threshold)).ToArray();
+            (axis, note) = ("−log₁₀ p-value", "hypothesis tests: a bar above its tick (p below the threshold) is drift; p-values under 1e-16 are drawn at 16");
         }
         else if (columns.All(c => c.PValue is null))
         {
@@ -69,15 +69,11 @@ public static class DriftCharts
         ticks.SetProperty("mode", "markers");
         ticks.SetProperty("name", "threshold");
         ticks.SetProperty("marker", new Dictionary<string, object> { ["symbol"] = "line-ew", ["size"] = 28, ["line"] = new Dictionary<string, object> { ["width"] = 3, ["color"] = "#111827" } });
-        ticks.SetProperty("hovertemplate", "threshold %{y}<extra></extra>");
+        ticks.SetProperty("hovertext", columns.Select(c => $"threshold {Number(c.Threshold)}").ToArray());
+        ticks.SetProperty("hoverinfo", "text");
         var layout = ChartStyle.Layout(title, null, axis, note);
         ChartStyle.SetAxis(layout, "xaxis", null, AxisKind.Category);
-        var y = ChartStyle.SetAxis(layout, "yaxis", axis);
-        if (log)
-        {
-            y["type"] = "log";
-        }
-
+        ChartStyle.SetAxis(layout, "yaxis", axis);
         layout.SetProperty("showlegend", false);
         return ChartStyle.Chart([bars, ticks], layout);
     }
@@ -121,18 +117,25 @@ public static class DriftCharts
         var verdict = column.Drifted ? "drifted" : "no drift";
         var score = column.PValue is { } p ? $"p = {Number(p)}" : $"{column.Method} {Number(column.Statistic)}";
         var layout = ChartStyle.Layout($"{column.Name}: {verdict} ({score})", column.Name, "share of rows");
+        layout.SetProperty("title", new Dictionary<string, object> { ["text"] = $"{column.Name}: {verdict} ({score})", ["x"] = 0.02, ["font"] = new Dictionary<string, object> { ["size"] = 13, ["color"] = column.Drifted ? DriftColor : "#2a2f36" } });
         layout.SetProperty("barmode", picture.Numeric ? "overlay" : "group");
-        layout.SetProperty("height", 300);
+        layout.SetProperty("height", 320);
         layout.SetProperty("width", 460);
-        layout.SetProperty("margin", new Dictionary<string, object> { ["l"] = 50, ["r"] = 10, ["t"] = 40, ["b"] = 40 });
-        layout.SetProperty("legend", new Dictionary<string, object> { ["orientation"] = "h", ["y"] = 1.12, ["x"] = 1, ["xanchor"] = "right" });
+        layout.SetProperty("margin", new Dictionary<string, object> { ["l"] = 50, ["r"] = 10, ["t"] = 36, ["b"] = 70 });
+        layout.SetProperty("legend", new Dictionary<string, object> { ["orientation"] = "h", ["y"] = -0.32, ["x"] = 1, ["xanchor"] = "right" });
         if (!picture.Numeric)
         {
             ChartStyle.SetAxis(layout, "xaxis", column.Name, AxisKind.Category);
         }
 
         ChartStyle.SetAxis(layout, "yaxis", "share of rows")["tickformat"] = ".0%";
-        return ChartStyle.Chart(traces, layout);
+        var chart = ChartStyle.Chart(traces, layout);
+        // Small multiples: no toolbar over the title.
+        var config = new Config();
+        config.SetProperty("responsive", true);
+        config.SetProperty("displaylogo", false);
+        config.SetProperty("displayModeBar", false);
+        return GenericChart.setConfig(config, chart);
     }
 
     private static string Number(double value) =>

@@ -69,6 +69,8 @@ public static class MonitorCharts
         layout.SetProperty("height", 820);
         layout.SetProperty("barmode", "group");
         layout.SetProperty("hovermode", "x unified");
+        layout.SetProperty("legend", new Dictionary<string, object> { ["orientation"] = "h", ["y"] = -0.08, ["x"] = 0, ["traceorder"] = "normal" });
+        layout.SetProperty("margin", new Dictionary<string, object> { ["l"] = 60, ["r"] = 60, ["t"] = 50, ["b"] = 90 });
         ChartStyle.SetAxis(layout, "xaxis", "window start (UTC)", AxisKind.Date)["anchor"] = "y4";
         Panel(layout, "yaxis", "requests", [0.79, 1.0]);
         Panel(layout, "yaxis2", "latency (ms)", [0.53, 0.74]);
@@ -78,6 +80,7 @@ public static class MonitorCharts
         rows["overlaying"] = "y";
         rows["side"] = "right";
         rows["showgrid"] = false;
+        rows["rangemode"] = "tozero";
         if (report.Task != MLTask.Regression)
         {
             predictions["range"] = new[] { 0.0, 1.0 };

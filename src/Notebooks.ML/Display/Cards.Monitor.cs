@@ -40,7 +40,7 @@ public static partial class Cards
         foreach (var w in report.Windows.Reverse().Take(MonitorRows))
         {
             var drifted = w.DriftShare is null ? "<td class=\"nbml-missing\">not tested</td>"
-                : $"<td{(w.DatasetDrift == true ? " style=\"color:#b91c1c;font-weight:600\"" : "")}>{E(w.DriftShare.Value.ToString("0%", CultureInfo.InvariantCulture))}{(w.DriftedColumns.Count > 0 ? $": {E(string.Join(", ", w.DriftedColumns))}" : "")}</td>";
+                : $"<td style=\"white-space:normal;min-width:220px{(w.DatasetDrift == true ? ";color:#b91c1c;font-weight:600" : "")}\">{E(w.DriftShare.Value.ToString("0%", CultureInfo.InvariantCulture))}{(w.DriftedColumns.Count > 0 ? $": {E(string.Join(", ", w.DriftedColumns))}" : "")}</td>";
             html.Append($"<tr><td>{E(w.Start.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture))}</td>")
                 .Append($"<td class=\"num\">{w.Requests:N0}</td><td class=\"num\">{w.Rows:N0}</td><td class=\"num\">{w.Errors:N0}</td>")
                 .Append($"<td class=\"num\" data-nbml-volatile>{Latency(w.LatencyP50)}</td><td class=\"num\" data-nbml-volatile>{Latency(w.LatencyP99)}</td>")
