@@ -77,6 +77,10 @@ public sealed class DriftMagicTests : IDisposable
         Assert.Contains("Dataset drift: yes", html, StringComparison.Ordinal);
         Assert.Contains("Predictions:", html, StringComparison.Ordinal);
 
+        // A DataFrame against served traffic compares the columns the model took.
+        (await _kernel.SubmitAsync("#!drift penguins served:penguins --as frame")).ShouldSucceed();
+        Assert.Equal(model.Inputs.Select(i => i.Name).Order(), _kernel.Variable<DriftReport>("frame")!.Columns.Select(c => c.Name).Order());
+
         // The run that trained the model is a reference too, and --last keeps the newest requests.
         (await _kernel.SubmitAsync("#!drift last served:penguins --last 3 --as recent")).ShouldSucceed();
         Assert.Equal(10 + 10 + (gentoo.Rows.Count % 10), _kernel.Variable<DriftReport>("recent")!.CurrentRows);
