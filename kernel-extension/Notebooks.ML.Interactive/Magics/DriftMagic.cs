@@ -153,7 +153,7 @@ internal static class DriftMagic
                 await ServedLogs.FlushAsync(served).ConfigureAwait(false);
                 (traffic, model) = await RunsMagic.UseStoreAsync(context, command.Store, store => (
                     served is null ? null : store.ReadTraffic(served, since, last),
-                    reference.Run is { } run ? LoadRun(store, run) : model)).ConfigureAwait(false);
+                    reference.Run is { } run ? DataDrift.ModelOfRun(store, run) : model)).ConfigureAwait(false);
             }
 
             if (traffic is not null && traffic.Inputs.Rows.Count == 0)
@@ -164,7 +164,7 @@ internal static class DriftMagic
             var currentFrame = current ?? traffic!.Inputs;
             if (model is not null)
             {
-                return DataDrift.Compare(model, currentFrame, traffic?.Outputs, options);
+                return traffic is null ? DataDrift.Compare(model, currentFrame, options) : DataDrift.Compare(model, currentFrame, traffic.Outputs, options);
             }
 
             if (traffic is not null && options.Columns.Count == 0)
@@ -285,13 +285,5 @@ internal static class DriftMagic
         }
 
         throw new NotebookException($"REFERENCE '{text}' is not a DataFrame variable, a model variable or a run number (such as 12, #12 or last).");
-    }
-
-    private static TrainedModel LoadRun(RunStore store, string run)
-    {
-        var recorded = store.Show(run);
-        return recorded.ModelPath is { } path && File.Exists(path)
-            ? TrainedModel.Load(path)
-            : throw new NotebookException($"The run {recorded.Name} has no saved model, so it has no reference sample to compare with. Pass the training DataFrame as REFERENCE instead.");
     }
 }

@@ -50,14 +50,29 @@ public static class DataDrift
     /// (on the current data against on the sample), and, when the current data has the label, the model's metrics on it.
     /// </summary>
     public static DriftReport Compare(TrainedModel model, DataFrame current, DriftOptions? options = null) =>
-        Compare(model, current, null, options);
+        CompareModel(model, current, null, options);
 
     /// <summary>
     /// As <see cref="Compare(TrainedModel, DataFrame, DriftOptions?)"/>, with the model's predictions on the current
-    /// data already at hand (a served model's log keeps them): <paramref name="currentPredictions"/> holds the
-    /// prediction columns, row-aligned with <paramref name="current"/>.
+    /// data already at hand (a served model's log keeps them, <see cref="ServedTraffic.Outputs"/>):
+    /// <paramref name="currentPredictions"/> holds the prediction columns, row-aligned with <paramref name="current"/>.
     /// </summary>
-    public static DriftReport Compare(TrainedModel model, DataFrame current, DataFrame? currentPredictions, DriftOptions? options = null)
+    public static DriftReport Compare(TrainedModel model, DataFrame current, DataFrame currentPredictions, DriftOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(currentPredictions);
+        return CompareModel(model, current, currentPredictions, options);
+    }
+
+    /// <summary>The model whose run <paramref name="run"/> (12, #12 or last) saved it: what a run stands for as a reference.</summary>
+    /// <exception cref="NotebookException">No such run, or the run kept no model.</exception>
+    public static TrainedModel ModelOfRun(RunStore runs, string run)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var recorded = runs.Show(run);
+        return recorded.ModelPath is { } path && File.Exists(path) ? TrainedModel.Load(path) : throw DriftErrors.RunWithoutModel(recorded.Name);
+    }
+
+    private static DriftReport CompareModel(TrainedModel model, DataFrame current, DataFrame? currentPredictions, DriftOptions? options)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(current);
@@ -129,16 +144,9 @@ public static class DataDrift
     /// <summary>Compares <paramref name="current"/> with the reference sample of the model that run <paramref name="run"/> (12, #12 or last) saved.</summary>
     public static DriftReport Compare(RunStore runs, string run, DataFrame current, DriftOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(runs);
-        var recorded = runs.Show(run);
-        if (recorded.ModelPath is null || !File.Exists(recorded.ModelPath))
-        {
-            throw DriftErrors.RunWithoutModel(recorded.Name);
-        }
-
-        var model = TrainedModel.Load(recorded.ModelPath);
+        var model = ModelOfRun(runs, run);
         options ??= new DriftOptions();
-        return Compare(model, current, options with { ReferenceName = options.ReferenceName ?? $"run {recorded.Name}'s reference sample" });
+        return Compare(model, current, options with { ReferenceName = options.ReferenceName ?? $"run {runs.Show(run).Name}'s reference sample" });
     }
 
     /// <summary>The prediction columns <see cref="TrainedModel.Predict"/> adds for the model's task.</summary>

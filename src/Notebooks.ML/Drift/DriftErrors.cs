@@ -50,5 +50,5 @@ internal static class DriftErrors
         new($"The model has no reference sample: it was saved by a Notebooks.ML older than #!drift. Retrain it, or pass its training DataFrame as the reference.");
 
     public static NotebookException RunWithoutModel(string run) =>
-        new($"The run {run} has no saved model, so it has no reference sample to compare with. Pass the training DataFrame as the reference instead.");
+        new($"The run {run} has no saved model, so it has no reference sample to compare with. Pass the training DataFrame as REFERENCE instead.");
 }
