@@ -29,6 +29,8 @@ public static class NotebooksMLExtension
         ("#!predict", PredictMagic.Usage),
         ("#!seed", SeedMagic.Usage),
         ("#!runs", RunsMagic.Usage),
+        ("#!serve", ServeMagic.Usage),
+        ("#!export", ExportMagic.Usage),
         ("#!drift", DriftMagic.Usage),
         ("#!monitor", MonitorMagic.Usage),
     ];
@@ -57,6 +59,8 @@ public static class NotebooksMLExtension
         PredictMagic.Register(root);
         SeedMagic.Register(root);
         RunsMagic.Register(root);
+        ServeMagic.Register(root);
+        ExportMagic.Register(root);
         DriftMagic.Register(root);
         MonitorMagic.Register(root);
 

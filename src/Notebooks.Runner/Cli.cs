@@ -52,9 +52,10 @@ internal static class Cli
 
         var root = new RootCommand("Runs C# notebooks headless with the Notebooks.ML magics (#!load, #!train, #!plot) and writes reports.")
         {
-            run, reportCommand,
+            run, reportCommand, ServeCommand.Create(output, error),
         };
-        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }).ConfigureAwait(false);
+        // Ctrl+C and SIGTERM cancel the command; a server then finishes its requests and flushes its prediction log.
+        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = TimeSpan.FromSeconds(40) }).ConfigureAwait(false);
     }
 
     private sealed record RunRequest(
@@ -66,7 +67,7 @@ internal static class Cli
         TimeSpan? Timeout);
 
     /// <summary>Every failure becomes a message and an exit code; the runner never ends with a stack trace.</summary>
-    private static async Task<int> Guard(TextWriter error, Func<Task<int>> action)
+    internal static async Task<int> Guard(TextWriter error, Func<Task<int>> action)
     {
         try
         {

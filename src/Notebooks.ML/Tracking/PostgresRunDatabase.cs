@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Notebooks.ML.Tracking;
 
@@ -59,7 +58,7 @@ internal sealed class PostgresRunDatabase : RunDatabase
             "CREATE INDEX nbml_runs_data ON nbml_runs (data_name)",
             "CREATE INDEX nbml_runs_fingerprint ON nbml_runs (data_fingerprint)",
         ]),
-        (2, "prediction log: the models served under each name, and every request they answered or refused",
+        (2, "prediction log: the models served under each name, and every request they answered or refused, in segments",
         [
             """
             CREATE TABLE nbml_served_models (
@@ -79,21 +78,20 @@ internal sealed class PostgresRunDatabase : RunDatabase
                 UNIQUE (server, version)
             )
             """,
+            // One row per commit of the log (see SqliteRunDatabase for the layout of entries).
             """
-            CREATE TABLE nbml_served_requests (
+            CREATE TABLE nbml_served_log (
                 id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
                 server TEXT NOT NULL,
-                model_id BIGINT NOT NULL REFERENCES nbml_served_models (id),
-                at TIMESTAMPTZ NOT NULL,
-                latency_ms DOUBLE PRECISION NOT NULL,
-                status INTEGER NOT NULL,
-                error_code TEXT,
+                first_at TIMESTAMPTZ NOT NULL,
+                last_at TIMESTAMPTZ NOT NULL,
+                requests INTEGER NOT NULL,
+                refused INTEGER NOT NULL,
                 row_count INTEGER NOT NULL,
-                inputs JSON,
-                outputs JSON
+                entries JSON NOT NULL
             )
             """,
-            "CREATE INDEX nbml_served_requests_server_at ON nbml_served_requests (server, at)",
+            "CREATE INDEX nbml_served_log_server_at ON nbml_served_log (server, last_at)",
         ]),
     ];
 
@@ -115,41 +113,6 @@ internal sealed class PostgresRunDatabase : RunDatabase
 
     protected override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) =>
         new(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
-
-    /// <summary>A batch of requests in one binary COPY: far fewer round trips than one INSERT each.</summary>
-    public override void AppendTraffic(IReadOnlyList<TrafficRow> rows)
-    {
-        using var connection = _source.OpenConnection();
-        using var import = connection.BeginBinaryImport(
-            "COPY nbml_served_requests (server, model_id, at, latency_ms, status, error_code, row_count, inputs, outputs) FROM STDIN (FORMAT BINARY)");
-        foreach (var row in rows)
-        {
-            import.StartRow();
-            import.Write(row.Server, NpgsqlDbType.Text);
-            import.Write(row.ModelId, NpgsqlDbType.Bigint);
-            import.Write(row.At.UtcDateTime, NpgsqlDbType.TimestampTz);
-            import.Write(row.LatencyMs, NpgsqlDbType.Double);
-            import.Write(row.Status, NpgsqlDbType.Integer);
-            Write(import, row.ErrorCode, NpgsqlDbType.Text);
-            import.Write(row.Rows, NpgsqlDbType.Integer);
-            Write(import, row.Inputs, NpgsqlDbType.Json);
-            Write(import, row.Outputs, NpgsqlDbType.Json);
-        }
-
-        import.Complete();
-    }
-
-    private static void Write(NpgsqlBinaryImporter import, string? value, NpgsqlDbType type)
-    {
-        if (value is null)
-        {
-            import.WriteNull();
-        }
-        else
-        {
-            import.Write(value, type);
-        }
-    }
 
     public override void Dispose()
     {

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Threading.Channels;
 using Notebooks.ML.Training;
 
 namespace Notebooks.ML.Tracking;
@@ -12,39 +11,42 @@ namespace Notebooks.ML.Tracking;
 /// rows (inputs and predictions) with its time, latency and model version, and every refused request (status and
 /// error code, never its data). <see cref="RunStore.ReadTraffic"/> reads it back.
 /// <para>
-/// A request is queued before its answer is sent, and a background writer commits what is queued every
-/// <see cref="FlushInterval"/> (at most <see cref="BatchSize"/> requests per commit). So a graceful stop
-/// (<see cref="DisposeAsync"/> after the server stopped answering) logs every answered row; a killed process loses
-/// at most the last batch: the requests answered since the last commit, about <see cref="FlushInterval"/> of traffic
-/// while the store keeps up.
+/// A request is encoded into the segment being built (a few hundred bytes of JSON, under a short lock) before its
+/// answer is sent, so nothing of it stays alive for the garbage collector to carry; a background writer commits the
+/// segments built so far every <see cref="FlushInterval"/>, in one transaction. So a graceful stop
+/// (<see cref="DisposeAsync"/> after the server stopped answering) logs every answered row, and a killed process
+/// loses at most the last batch: the requests answered since the last commit, one <see cref="FlushInterval"/> of
+/// traffic while the store keeps up.
 /// </para>
 /// </summary>
 public sealed class PredictionLog : IAsyncDisposable
 {
-    /// <summary>The most requests one commit writes.</summary>
-    public const int BatchSize = 4096;
-
-    /// <summary>How long queued requests wait to be committed together.</summary>
+    /// <summary>How often the writer commits what was answered since its last commit.</summary>
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
 
-    // Room for a few batches while a commit runs; beyond that an answer waits (up to AppendTimeout) for the writer.
-    private const int Capacity = 4 * BatchSize;
+    // A segment is sealed at about 32 KB, so that its text stays a short-lived small object (not on the large object heap).
+    private const long SegmentBytes = 32 * 1024;
+
+    // Beyond this much unwritten log (the store is slow or down), an answer waits up to AppendTimeout for the writer.
+    private const long MaxPendingBytes = 64L * 1024 * 1024;
     private static readonly TimeSpan _appendTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan _retry = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan _stopDeadline = TimeSpan.FromSeconds(30);
 
     private readonly RunStore _store;
-    private readonly Channel<Entry> _queue = Channel.CreateBounded<Entry>(new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly Lock _gate = new();
+    private readonly Queue<TrafficJson> _sealed = new();
+    private readonly Stack<TrafficJson> _free = new();
+    private readonly SemaphoreSlim _wake = new(0);
     private readonly Task _writer;
-    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TrafficJson _current = new();
     private long _queued;
     private long _logged;
     private long _loggedRows;
     private long _lost;
+    private long _pendingBytes;
     private volatile bool _stopping;
     private DateTime _deadline = DateTime.MaxValue;
-
-    private sealed record Entry(ServedModelVersion Model, DateTimeOffset At, double LatencyMs, int Status, string? ErrorCode, InputRows? Inputs, IReadOnlyList<ModelPrediction>? Outputs);
 
     private PredictionLog(RunStore store, string server)
     {
@@ -85,108 +87,148 @@ public sealed class PredictionLog : IAsyncDisposable
     public string? LastError { get; private set; }
 
     /// <summary>
-    /// Records that <paramref name="model"/> is served under this log's name and returns its version: the newest one
-    /// when it is the same model (same data, trainer, settings, seed and metrics), else a new version numbered one more.
+    /// Records that <paramref name="model"/> is served under this log's name and returns its version: the one it had
+    /// when it was served under this name before (the same data, trainer, settings, seed and metrics: see
+    /// <see cref="ModelKey"/>), else a new version numbered one more than the newest.
     /// </summary>
     public ServedModelVersion Register(TrainedModel model, string? modelName = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var run = ModelRuns.RunOf(model) is { } recorded && ModelRuns.StoreOf(model) == _store.Location ? recorded.Id : (long?)null;
         var candidate = new ServedModelVersion(Server, 0, DateTimeOffset.UtcNow, modelName, run, model.Info.Trainer, model.Info.DataFingerprint, model.Inputs, model.Outputs);
-        return _store.Guarded(() => _store.Database.RegisterServed(candidate, Key(model), model.Task.ToString().ToLowerInvariant(), model.Label));
+        return _store.Guarded(() => _store.Database.RegisterServed(candidate, ModelKey(model), model.Task.ToString().ToLowerInvariant(), model.Label));
     }
 
     /// <summary>
-    /// Queues one request for the log: answered (<paramref name="inputs"/> and <paramref name="outputs"/> given) or
-    /// refused (status and error code only). Returns at once unless the queue is full, then waits for the writer.
+    /// Adds one request to the log: answered (<paramref name="inputs"/> and <paramref name="outputs"/> given) or
+    /// refused (status and error code only). Returns at once unless the writer has fallen far behind (the store is
+    /// slow or down); then it waits for it, up to five seconds, and counts the request as <see cref="Lost"/>.
     /// </summary>
     public ValueTask AppendAsync(ServedModelVersion model, DateTimeOffset at, double latencyMs, int status, string? errorCode = null, InputRows? inputs = null, IReadOnlyList<ModelPrediction>? outputs = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         Interlocked.Increment(ref _queued);
-        var entry = new Entry(model, at, latencyMs, status, errorCode, inputs, outputs);
-        return _queue.Writer.TryWrite(entry) ? ValueTask.CompletedTask : WaitToAppendAsync(entry);
+        if (Interlocked.Read(ref _pendingBytes) > MaxPendingBytes || _stopping)
+        {
+            return WaitToAppendAsync(model, at, latencyMs, status, errorCode, inputs, outputs);
+        }
+
+        Append(model, at, latencyMs, status, errorCode, inputs, outputs);
+        return ValueTask.CompletedTask;
     }
 
-    private async ValueTask WaitToAppendAsync(Entry entry)
+    private void Append(ServedModelVersion model, DateTimeOffset at, double latencyMs, int status, string? errorCode, InputRows? inputs, IReadOnlyList<ModelPrediction>? outputs)
     {
-        using var timeout = new CancellationTokenSource(_appendTimeout);
-        try
+        lock (_gate)
         {
-            await _queue.Writer.WriteAsync(entry, timeout.Token).ConfigureAwait(false);
+            var before = _current.Bytes;
+            _current.Append(model, at, latencyMs, status, errorCode, inputs, outputs);
+            Interlocked.Add(ref _pendingBytes, _current.Bytes - before);
+            if (_current.Bytes >= SegmentBytes)
+            {
+                _sealed.Enqueue(_current);
+                _current = _free.Count > 0 ? _free.Pop() : new TrafficJson();
+            }
         }
-        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+    }
+
+    private async ValueTask WaitToAppendAsync(ServedModelVersion model, DateTimeOffset at, double latencyMs, int status, string? errorCode, InputRows? inputs, IReadOnlyList<ModelPrediction>? outputs)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!_stopping && Interlocked.Read(ref _pendingBytes) > MaxPendingBytes && waited.Elapsed < _appendTimeout)
+        {
+            await Task.Delay(FlushInterval).ConfigureAwait(false);
+        }
+
+        if (_stopping || Interlocked.Read(ref _pendingBytes) > MaxPendingBytes)
         {
             Interlocked.Increment(ref _lost);
+            return;
         }
+
+        Append(model, at, latencyMs, status, errorCode, inputs, outputs);
     }
 
-    /// <summary>Commits everything queued before this call.</summary>
+    /// <summary>Commits everything added before this call.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
         var target = Interlocked.Read(ref _queued);
         while (Logged + Lost < target && !_writer.IsCompleted)
         {
-            _wake.TrySetResult();
+            _wake.Release();
             await Task.Delay(5, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>
-    /// Stops the log: commits everything queued (retrying a failing store for up to 30 seconds) and closes the store.
+    /// Stops the log: commits everything added (retrying a failing store for up to 30 seconds) and closes the store.
     /// Call it after the server has stopped answering, so that every answered row is logged.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
-        _stopping = true;
         _deadline = DateTime.UtcNow + _stopDeadline;
-        _queue.Writer.TryComplete();
-        _wake.TrySetResult();
+        _stopping = true;
+        _wake.Release();
         await _writer.ConfigureAwait(false);
         _store.Dispose();
+        _wake.Dispose();
     }
 
     private async Task WriteAsync()
     {
-        var reader = _queue.Reader;
-        var batch = new List<Entry>(BatchSize);
-        var json = new TrafficJson();
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (true)
         {
-            var gathered = Stopwatch.StartNew();
-            while (batch.Count < BatchSize && reader.TryRead(out var entry))
+            var stopping = _stopping;
+            if (!stopping)
             {
-                batch.Add(entry);
+                await _wake.WaitAsync(FlushInterval).ConfigureAwait(false);
             }
 
-            Commit(batch, json);
-            batch.Clear();
-            var wait = FlushInterval - gathered.Elapsed;
-            if (!_stopping && wait > TimeSpan.Zero && reader.Count < BatchSize)
+            List<TrafficJson> batch;
+            lock (_gate)
             {
-                // Let the next batch gather, unless a flush or the stop asks for it now.
-                await Task.WhenAny(Task.Delay(wait), _wake.Task).ConfigureAwait(false);
-                if (_wake.Task.IsCompleted)
+                if (_current.Requests > 0)
                 {
-                    _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _sealed.Enqueue(_current);
+                    _current = _free.Count > 0 ? _free.Pop() : new TrafficJson();
                 }
+
+                batch = [.. _sealed];
+                _sealed.Clear();
+            }
+
+            if (batch.Count > 0)
+            {
+                var bytes = batch.Sum(b => b.Bytes);
+                var segments = batch.Select(b => b.Seal(Server)!).ToList();
+                lock (_gate)
+                {
+                    foreach (var builder in batch)
+                    {
+                        _free.Push(builder);
+                    }
+                }
+
+                Commit(segments);
+                Interlocked.Add(ref _pendingBytes, -bytes);
+            }
+
+            if (stopping)
+            {
+                return;
             }
         }
     }
 
-    private void Commit(List<Entry> batch, TrafficJson json)
+    private void Commit(List<RunDatabase.Segment> segments)
     {
-        var rows = batch.Select(e => new RunDatabase.TrafficRow(
-            Server, e.Model.Id, e.At, e.LatencyMs, e.Status, e.ErrorCode, e.Inputs?.Count ?? 0,
-            e.Inputs is null ? null : json.Inputs(e.Inputs),
-            e.Outputs is null ? null : json.Outputs(e.Model.Outputs, e.Outputs))).ToList();
         while (true)
         {
             try
             {
-                _store.Database.AppendTraffic(rows);
-                Interlocked.Add(ref _loggedRows, rows.Sum(r => (long)r.Rows));
-                Interlocked.Add(ref _logged, rows.Count);
+                _store.Database.AppendSegments(segments);
+                Interlocked.Add(ref _loggedRows, segments.Sum(s => (long)s.Rows));
+                Interlocked.Add(ref _logged, segments.Sum(s => (long)s.Requests));
                 return;
             }
 #pragma warning disable CA1031 // The log must never take the server down: a failing store is retried, then reported.
@@ -196,7 +238,7 @@ public sealed class PredictionLog : IAsyncDisposable
                 LastError = e.Message;
                 if (DateTime.UtcNow >= _deadline)
                 {
-                    Interlocked.Add(ref _lost, rows.Count);
+                    Interlocked.Add(ref _lost, segments.Sum(s => (long)s.Requests));
                     return;
                 }
 
@@ -205,9 +247,13 @@ public sealed class PredictionLog : IAsyncDisposable
         }
     }
 
-    /// <summary>What makes two models the same model: data, task, trainer, settings, seed and the metrics they reached.</summary>
-    internal static string Key(TrainedModel model)
+    /// <summary>
+    /// What makes two models the same model, as a fingerprint: data, task, features, trainer, settings, seed and the
+    /// metrics they reached (training is deterministic, so these decide the model).
+    /// </summary>
+    public static string ModelKey(TrainedModel model)
     {
+        ArgumentNullException.ThrowIfNull(model);
         var identity = new
         {
             model.Label,

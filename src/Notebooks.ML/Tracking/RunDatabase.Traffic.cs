@@ -8,37 +8,39 @@ namespace Notebooks.ML.Tracking;
 /// <summary>The prediction log's SQL: served model versions, and one row per request (its rows as JSON arrays).</summary>
 internal abstract partial class RunDatabase
 {
-    private const string RequestColumns = "server, model_id, at, latency_ms, status, error_code, row_count, inputs, outputs";
-
-    /// <summary>A request ready to be written: its rows already encoded.</summary>
-    internal sealed record TrafficRow(string Server, long ModelId, DateTimeOffset At, double LatencyMs, int Status, string? ErrorCode, int Rows, string? Inputs, string? Outputs);
+    /// <summary>A commit of the log, ready to be written: its requests already encoded (see <see cref="TrafficJson"/>).</summary>
+    internal sealed record Segment(string Server, DateTimeOffset FirstAt, DateTimeOffset LastAt, int Requests, int Refused, int Rows, string Entries);
 
     /// <summary>
-    /// The version <paramref name="candidate"/> gets under its server name: the newest version when that is the same
-    /// model (same <paramref name="modelKey"/>), else a new one numbered one more.
+    /// The version <paramref name="candidate"/> gets under its server name: the version it had when this model (same
+    /// <paramref name="modelKey"/>) was served under that name before, else a new one numbered one more than the newest.
     /// </summary>
     public ServedModelVersion RegisterServed(ServedModelVersion candidate, string modelKey, string task, string label)
     {
         using var connection = Open();
         using var transaction = BeginSchemaTransaction(connection);
-        ServedModelVersion? newest;
-        string? newestKey;
-        using (var query = Command(connection, transaction,
-            $"SELECT {VersionColumns}, model_key FROM nbml_served_models WHERE server = @server ORDER BY version DESC LIMIT 1"))
+        using (var same = Command(connection, transaction, $"SELECT {VersionColumns} FROM nbml_served_models WHERE server = @server AND model_key = @key ORDER BY version DESC LIMIT 1"))
+        {
+            Add(same, "@server", candidate.Server);
+            Add(same, "@key", modelKey);
+            using var reader = same.ExecuteReader();
+            if (reader.Read())
+            {
+                var known = ReadVersion(reader);
+                reader.Close();
+                transaction.Commit();
+                return known;
+            }
+        }
+
+        int? newest;
+        using (var query = Command(connection, transaction, "SELECT MAX(version) FROM nbml_served_models WHERE server = @server"))
         {
             Add(query, "@server", candidate.Server);
-            using var reader = query.ExecuteReader();
-            newest = reader.Read() ? ReadVersion(reader) : null;
-            newestKey = newest is null ? null : reader.GetString(10);
+            newest = query.ExecuteScalar() is { } value and not DBNull ? Convert.ToInt32(value, CultureInfo.InvariantCulture) : null;
         }
 
-        if (newest is not null && newestKey == modelKey)
-        {
-            transaction.Commit();
-            return newest;
-        }
-
-        var version = (newest?.Version ?? 0) + 1;
+        var version = (newest ?? 0) + 1;
         using var insert = Command(connection, transaction,
             "INSERT INTO nbml_served_models (server, version, model_key, served_at, model_name, run_id, task, label, trainer, data_fingerprint, inputs, outputs) " +
             $"VALUES (@server, @version, @key, @served_at, @model_name, @run_id, @task, @label, @trainer, @fingerprint, {JsonParameter("inputs")}, {JsonParameter("outputs")}) RETURNING id");
@@ -63,32 +65,29 @@ internal abstract partial class RunDatabase
         return candidate with { Version = version, Id = inserted };
     }
 
-    /// <summary>Writes a batch of requests in one transaction: all of them or, on failure, none.</summary>
-    public virtual void AppendTraffic(IReadOnlyList<TrafficRow> rows)
+    /// <summary>Writes segments of the log in one transaction: all of them or, on failure, none.</summary>
+    public void AppendSegments(IReadOnlyList<Segment> segments)
     {
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
         using var command = Command(connection, transaction,
-            $"INSERT INTO nbml_served_requests ({RequestColumns}) VALUES (@server, @model_id, @at, @latency_ms, @status, @error_code, @row_count, {JsonParameter("inputs")}, {JsonParameter("outputs")})");
-        var parameters = new[] { "@server", "@model_id", "@at", "@latency_ms", "@status", "@error_code", "@row_count", "@inputs", "@outputs" }
-            .Select(name =>
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = name;
-                command.Parameters.Add(parameter);
-                return parameter;
-            }).ToArray();
-        foreach (var row in rows)
+            $"INSERT INTO nbml_served_log (server, first_at, last_at, requests, refused, row_count, entries) VALUES (@server, @first, @last, @requests, @refused, @rows, {JsonParameter("entries")})");
+        var parameters = new[] { "@server", "@first", "@last", "@requests", "@refused", "@rows", "@entries" }.Select(name =>
         {
-            parameters[0].Value = row.Server;
-            parameters[1].Value = row.ModelId;
-            parameters[2].Value = TimeValue(row.At);
-            parameters[3].Value = row.LatencyMs;
-            parameters[4].Value = row.Status;
-            parameters[5].Value = (object?)row.ErrorCode ?? DBNull.Value;
-            parameters[6].Value = row.Rows;
-            parameters[7].Value = (object?)row.Inputs ?? DBNull.Value;
-            parameters[8].Value = (object?)row.Outputs ?? DBNull.Value;
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            command.Parameters.Add(parameter);
+            return parameter;
+        }).ToArray();
+        foreach (var segment in segments)
+        {
+            parameters[0].Value = segment.Server;
+            parameters[1].Value = TimeValue(segment.FirstAt);
+            parameters[2].Value = TimeValue(segment.LastAt);
+            parameters[3].Value = segment.Requests;
+            parameters[4].Value = segment.Refused;
+            parameters[5].Value = segment.Rows;
+            parameters[6].Value = segment.Entries;
             command.ExecuteNonQuery();
         }
 
@@ -126,8 +125,12 @@ internal abstract partial class RunDatabase
         return names;
     }
 
-    /// <summary>The requests to <paramref name="server"/> since <paramref name="since"/> (the newest <paramref name="last"/>), oldest first.</summary>
-    public IReadOnlyList<(long ModelId, ServedRequest Request, string? Inputs, string? Outputs)> ReadRequests(string server, IReadOnlyDictionary<long, int> versions, DateTimeOffset? since, int? last)
+    /// <summary>
+    /// The segments of <paramref name="server"/>'s log that may hold requests answered at or after
+    /// <paramref name="since"/>, oldest first; with <paramref name="last"/>, only the newest segments that hold that
+    /// many requests.
+    /// </summary>
+    public IReadOnlyList<byte[]> ReadSegments(string server, DateTimeOffset? since, int? last)
     {
         using var connection = Open();
         using var command = Command(connection, null, "");
@@ -135,40 +138,26 @@ internal abstract partial class RunDatabase
         Add(command, "@server", server);
         if (since is { } from)
         {
-            where += " AND at >= @since";
+            where += " AND last_at >= @since";
             Add(command, "@since", TimeValue(from));
         }
 
-        var order = last is null ? "at, id" : "at DESC, id DESC";
-        command.CommandText = $"SELECT model_id, at, latency_ms, status, error_code, row_count, inputs, outputs FROM nbml_served_requests WHERE {where} ORDER BY {order}";
-        if (last is { } count)
-        {
-            command.CommandText += " LIMIT @last";
-            Add(command, "@last", count);
-        }
-
-        var requests = new List<(long, ServedRequest, string?, string?)>();
+        command.CommandText = $"SELECT requests, entries FROM nbml_served_log WHERE {where} ORDER BY id{(last is null ? "" : " DESC")}";
+        var segments = new List<byte[]>();
+        long requests = 0;
         using var reader = command.ExecuteReader();
-        while (reader.Read())
+        while ((last is null || requests < last) && reader.Read())
         {
-            var modelId = Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
-            var request = new ServedRequest(
-                server,
-                versions.TryGetValue(modelId, out var version) ? version : 0,
-                ReadTime(reader, 1),
-                Convert.ToDouble(reader.GetValue(2), CultureInfo.InvariantCulture),
-                Convert.ToInt32(reader.GetValue(3), CultureInfo.InvariantCulture),
-                reader.IsDBNull(4) ? null : reader.GetString(4),
-                Convert.ToInt32(reader.GetValue(5), CultureInfo.InvariantCulture));
-            requests.Add((modelId, request, reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7)));
+            requests += Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
+            segments.Add(System.Text.Encoding.UTF8.GetBytes(reader.GetString(1)));
         }
 
         if (last is not null)
         {
-            requests.Reverse();
+            segments.Reverse();
         }
 
-        return requests;
+        return segments;
     }
 
     private const string VersionColumns = "id, server, version, served_at, model_name, run_id, trainer, data_fingerprint, inputs, outputs";

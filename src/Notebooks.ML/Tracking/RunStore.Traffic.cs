@@ -42,12 +42,27 @@ public sealed partial class RunStore
         }
 
         var byId = versions.ToDictionary(v => v.Id);
-        var requests = Guarded(() => Database.ReadRequests(server, versions.ToDictionary(v => v.Id, v => v.Version), since, last));
-        var used = requests.Select(r => r.ModelId).Distinct().Where(byId.ContainsKey).Select(id => byId[id]).OrderBy(v => v.Version).ToList();
-        var schema = used.Count > 0 ? used[^1] : versions[^1];
+        var segments = Guarded(() => Database.ReadSegments(server, since, last));
+        var requests = segments.Select(TrafficJson.ReadRequests).ToList();
 
-        var answered = requests.Where(r => r.Inputs is not null).ToList();
-        var total = answered.Sum(r => r.Request.Rows);
+        // Which requests are in the window: after 'since', then the newest 'last'.
+        var kept = requests.Select(list => list.Select(r => since is null || r.At >= since).ToArray()).ToList();
+        if (last is { } count)
+        {
+            var remaining = count;
+            for (var s = requests.Count - 1; s >= 0; s--)
+            {
+                for (var r = requests[s].Count - 1; r >= 0; r--)
+                {
+                    kept[s][r] = kept[s][r] && remaining-- > 0;
+                }
+            }
+        }
+
+        var window = requests.SelectMany((list, s) => list.Where((_, r) => kept[s][r])).ToList();
+        var used = window.Select(r => r.ModelId).Distinct().Where(byId.ContainsKey).Select(id => byId[id]).OrderBy(v => v.Version).ToList();
+        var schema = used.Count > 0 ? used[^1] : versions[^1];
+        var total = window.Where(r => r.Status < 400).Sum(r => r.Rows);
         var inputs = new InputRows(schema.Inputs, total);
         var outputs = schema.Outputs.Select(o => o.Type switch
         {
@@ -55,23 +70,50 @@ public sealed partial class RunStore
             ModelInputs.Int => new int?[total],
             _ => new float?[total],
         }).ToArray();
-        var times = new List<DateTimeOffset>(total);
-        var row = 0;
-        foreach (var (modelId, request, stored, predictions) in answered)
+        var maps = new Dictionary<long, (int[] Inputs, int[] Outputs)>();
+        (int[] Inputs, int[] Outputs) Map(long modelId)
         {
-            var version = byId.TryGetValue(modelId, out var v) ? v : schema;
-            var inputMap = version.Inputs.Select(c => schema.Inputs.ToList().FindIndex(s => s.Name == c.Name)).ToArray();
-            var outputMap = version.Outputs.Select(c => schema.Outputs.ToList().FindIndex(s => s.Name == c.Name)).ToArray();
-            TrafficJson.ReadInputs(stored!, inputMap, inputs, row);
-            if (predictions is not null)
+            if (!maps.TryGetValue(modelId, out var map))
             {
-                TrafficJson.ReadOutputs(predictions, outputMap, outputs, row);
+                var version = byId.TryGetValue(modelId, out var v) ? v : schema;
+                map = (version.Inputs.Select(c => IndexOf(schema.Inputs, c.Name)).ToArray(), version.Outputs.Select(c => schema.Outputs.ToList().FindIndex(o => o.Name == c.Name)).ToArray());
+                maps[modelId] = map;
             }
 
-            times.AddRange(Enumerable.Repeat(request.At, request.Rows));
-            row += request.Rows;
+            return map;
         }
 
+        var times = new List<DateTimeOffset>(total);
+        var target = 0;
+        for (var s = 0; s < segments.Count; s++)
+        {
+            var plan = new List<RowPlan>();
+            for (var r = 0; r < requests[s].Count; r++)
+            {
+                var request = requests[s][r];
+                if (request.Status >= 400)
+                {
+                    continue;
+                }
+
+                var (inputMap, outputMap) = Map(request.ModelId);
+                for (var k = 0; k < request.Rows; k++)
+                {
+                    plan.Add(new RowPlan(inputMap, outputMap, kept[s][r] ? target++ : -1));
+                    if (kept[s][r])
+                    {
+                        times.Add(request.At);
+                    }
+                }
+            }
+
+            if (plan.Exists(p => p.Target >= 0))
+            {
+                TrafficJson.ReadRows(segments[s], [.. plan], inputs, outputs);
+            }
+        }
+
+        var served = window.Select(r => new ServedRequest(server, byId.TryGetValue(r.ModelId, out var v) ? v.Version : 0, r.At, r.LatencyMs, r.Status, r.ErrorCode, r.Status >= 400 ? 0 : r.Rows)).ToList();
         var outputFrame = new DataFrame(schema.Outputs.Select((o, i) => outputs[i] switch
         {
             string?[] texts => (DataFrameColumn)new StringDataFrameColumn(o.Name, texts),
@@ -79,7 +121,20 @@ public sealed partial class RunStore
             float?[] floats => new SingleDataFrameColumn(o.Name, floats),
             _ => throw new InvalidOperationException(o.Type),
         }));
-        return new ServedTraffic(server, used, requests.Select(r => r.Request).ToList(), inputs.ToDataFrame(), outputFrame, times);
+        return new ServedTraffic(server, used, served, inputs.ToDataFrame(), outputFrame, times);
+    }
+
+    private static int IndexOf(IReadOnlyList<ModelInputColumn> columns, string name)
+    {
+        for (var i = 0; i < columns.Count; i++)
+        {
+            if (columns[i].Name == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>The names models have been served under with a prediction log in this store.</summary>

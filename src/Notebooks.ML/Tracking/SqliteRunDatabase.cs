@@ -66,7 +66,7 @@ internal sealed class SqliteRunDatabase : RunDatabase
             "CREATE INDEX nbml_runs_data ON nbml_runs (data_name)",
             "CREATE INDEX nbml_runs_fingerprint ON nbml_runs (data_fingerprint)",
         ]),
-        (2, "prediction log: the models served under each name, and every request they answered or refused",
+        (2, "prediction log: the models served under each name, and every request they answered or refused, in segments",
         [
             """
             CREATE TABLE nbml_served_models (
@@ -86,21 +86,22 @@ internal sealed class SqliteRunDatabase : RunDatabase
                 UNIQUE (server, version)
             )
             """,
+            // One row per commit of the log (a segment of up to 4,096 requests): one INSERT per commit keeps the log's cost
+            // off the request rate. entries: {"requests": [[model id, microseconds since 1970 UTC, latency ms, status,
+            // error code, rows], …], "inputs": [[value, …] per answered row], "outputs": [[value, …] per answered row]}.
             """
-            CREATE TABLE nbml_served_requests (
+            CREATE TABLE nbml_served_log (
                 id INTEGER PRIMARY KEY AUTOINCREMENT,
                 server TEXT NOT NULL,
-                model_id INTEGER NOT NULL REFERENCES nbml_served_models (id),
-                at TEXT NOT NULL,
-                latency_ms REAL NOT NULL,
-                status INTEGER NOT NULL,
-                error_code TEXT,
+                first_at TEXT NOT NULL,
+                last_at TEXT NOT NULL,
+                requests INTEGER NOT NULL,
+                refused INTEGER NOT NULL,
                 row_count INTEGER NOT NULL,
-                inputs TEXT,
-                outputs TEXT
+                entries TEXT NOT NULL
             )
             """,
-            "CREATE INDEX nbml_served_requests_server_at ON nbml_served_requests (server, at)",
+            "CREATE INDEX nbml_served_log_server_at ON nbml_served_log (server, last_at)",
         ]),
     ];
 

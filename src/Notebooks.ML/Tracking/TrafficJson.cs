@@ -6,71 +6,158 @@ using Notebooks.ML.Training;
 
 namespace Notebooks.ML.Tracking;
 
+/// <summary>One request as a segment holds it.</summary>
+internal sealed record SegmentRequest(long ModelId, DateTimeOffset At, double LatencyMs, int Status, string? ErrorCode, int Rows);
+
+/// <summary>Where one stored row goes when a segment is read: its columns' places in the result, and its row there (-1: skipped).</summary>
+internal readonly record struct RowPlan(int[] Inputs, int[] Outputs, int Target);
+
 /// <summary>
-/// How the prediction log stores a request's rows: JSON arrays of rows, each an array of values in the model's
-/// input (or output) order, typed as the column is (numbers, true/false, text, date-times as ISO text, null where
-/// missing). Compact, and readable with SQLite's <c>json_each</c> or PostgreSQL's <c>json_array_elements</c>.
+/// How the prediction log stores a commit: one JSON document per segment,
+/// <c>{"requests": [[model id, microseconds since 1970 UTC, latency ms, status, error code, rows], …],
+/// "inputs": [[value, …], …], "outputs": [[value, …], …]}</c>, where inputs and outputs hold the answered requests'
+/// rows in order, each value in its model version's column order and typed as the column is (numbers, true/false,
+/// text, date-times as ISO text, null where missing). Readable with SQLite's <c>json_each</c> or PostgreSQL's
+/// <c>json_array_elements</c>.
 /// </summary>
 internal sealed class TrafficJson
 {
-    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
-    private readonly Utf8JsonWriter _writer;
+    private readonly ArrayBufferWriter<byte> _requestBuffer = new(16 * 1024);
+    private readonly ArrayBufferWriter<byte> _inputBuffer = new(32 * 1024);
+    private readonly ArrayBufferWriter<byte> _outputBuffer = new(16 * 1024);
+    private readonly Utf8JsonWriter _requests;
+    private readonly Utf8JsonWriter _inputs;
+    private readonly Utf8JsonWriter _outputs;
+    private Utf8JsonWriter _writer;
+    private DateTimeOffset _first = DateTimeOffset.MaxValue;
+    private DateTimeOffset _last = DateTimeOffset.MinValue;
 
-    public TrafficJson() => _writer = new Utf8JsonWriter(_buffer);
-
-    public string Inputs(InputRows rows)
+    public TrafficJson()
     {
-        Reset();
-        _writer.WriteStartArray();
-        for (var r = 0; r < rows.Count; r++)
-        {
-            _writer.WriteStartArray();
-            for (var c = 0; c < rows.Inputs.Count; c++)
-            {
-                WriteInput(rows, c, r);
-            }
-
-            _writer.WriteEndArray();
-        }
-
-        _writer.WriteEndArray();
-        return Text();
+        _requests = new Utf8JsonWriter(_requestBuffer);
+        _inputs = new Utf8JsonWriter(_inputBuffer);
+        _outputs = new Utf8JsonWriter(_outputBuffer);
+        _writer = _inputs;
+        Start();
     }
 
-    public string Outputs(IReadOnlyList<ModelOutputColumn> outputs, IReadOnlyList<ModelPrediction> predictions)
+    /// <summary>Requests appended since the last <see cref="Seal"/>.</summary>
+    public int Requests { get; private set; }
+
+    /// <summary>Refused requests appended since the last <see cref="Seal"/>.</summary>
+    public int Refused { get; private set; }
+
+    /// <summary>Answered rows appended since the last <see cref="Seal"/>.</summary>
+    public int Rows { get; private set; }
+
+    /// <summary>The encoded size so far, in bytes.</summary>
+    public long Bytes => _requests.BytesPending + _requests.BytesCommitted + _inputs.BytesPending + _inputs.BytesCommitted + _outputs.BytesPending + _outputs.BytesCommitted;
+
+    /// <summary>Encodes one request (and its rows, when answered) into the segment being built.</summary>
+    public void Append(ServedModelVersion model, DateTimeOffset at, double latencyMs, int status, string? errorCode, InputRows? inputs, IReadOnlyList<ModelPrediction>? outputs)
     {
-        Reset();
-        _writer.WriteStartArray();
-        foreach (var prediction in predictions)
+        var rows = inputs?.Count ?? 0;
+        _requests.WriteStartArray();
+        _requests.WriteNumberValue(model.Id);
+        _requests.WriteNumberValue((at.UtcTicks - DateTime.UnixEpoch.Ticks) / 10);
+        _requests.WriteNumberValue(Math.Round(latencyMs, 4));
+        _requests.WriteNumberValue(status);
+        _requests.WriteStringValue(errorCode);
+        _requests.WriteNumberValue(rows);
+        _requests.WriteEndArray();
+        Requests++;
+        Refused += inputs is null ? 1 : 0;
+        Rows += rows;
+        _first = at < _first ? at : _first;
+        _last = at > _last ? at : _last;
+        if (inputs is null)
         {
-            _writer.WriteStartArray();
-            foreach (var output in outputs)
+            return;
+        }
+
+        _writer = _inputs;
+        for (var r = 0; r < rows; r++)
+        {
+            _inputs.WriteStartArray();
+            for (var c = 0; c < inputs.Inputs.Count; c++)
             {
-                switch (output.Name)
-                {
-                    case "PredictedLabel":
-                        _writer.WriteStringValue(prediction.PredictedLabel);
-                        break;
-                    case "Probability":
-                        WriteFloat(prediction.Probability);
-                        break;
-                    case "Score":
-                        WriteFloat(prediction.Score);
-                        break;
-                    case "Cluster":
-                        _writer.WriteNumberValue(prediction.Cluster);
-                        break;
-                    default:
-                        WriteFloat(prediction.Distance);
-                        break;
-                }
+                WriteInput(inputs, c, r);
             }
 
-            _writer.WriteEndArray();
+            _inputs.WriteEndArray();
+        }
+
+        _writer = _outputs;
+        for (var r = 0; r < rows && outputs is not null; r++)
+        {
+            WriteOutputs(model.Outputs, outputs[r]);
+        }
+    }
+
+    /// <summary>The segment built so far, and a fresh start for the next; null when nothing was appended.</summary>
+    public RunDatabase.Segment? Seal(string server)
+    {
+        if (Requests == 0)
+        {
+            return null;
+        }
+
+        _requests.WriteEndArray();
+        _inputs.WriteEndArray();
+        _outputs.WriteEndArray();
+        _requests.Flush();
+        _inputs.Flush();
+        _outputs.Flush();
+        var text = new StringBuilder((int)Bytes + 40)
+            .Append("{\"requests\":").Append(Encoding.UTF8.GetString(_requestBuffer.WrittenSpan))
+            .Append(",\"inputs\":").Append(Encoding.UTF8.GetString(_inputBuffer.WrittenSpan))
+            .Append(",\"outputs\":").Append(Encoding.UTF8.GetString(_outputBuffer.WrittenSpan))
+            .Append('}').ToString();
+        var segment = new RunDatabase.Segment(server, _first, _last, Requests, Refused, Rows, text);
+        Start();
+        return segment;
+    }
+
+    private void Start()
+    {
+        foreach (var (buffer, writer) in new[] { (_requestBuffer, _requests), (_inputBuffer, _inputs), (_outputBuffer, _outputs) })
+        {
+            buffer.ResetWrittenCount();
+            writer.Reset();
+            writer.WriteStartArray();
+        }
+
+        Requests = Refused = Rows = 0;
+        _first = DateTimeOffset.MaxValue;
+        _last = DateTimeOffset.MinValue;
+    }
+
+    private void WriteOutputs(IReadOnlyList<ModelOutputColumn> outputs, ModelPrediction prediction)
+    {
+        _writer.WriteStartArray();
+        foreach (var output in outputs)
+        {
+            switch (output.Name)
+            {
+                case "PredictedLabel":
+                    _writer.WriteStringValue(prediction.PredictedLabel);
+                    break;
+                case "Probability":
+                    WriteFloat(prediction.Probability);
+                    break;
+                case "Score":
+                    WriteFloat(prediction.Score);
+                    break;
+                case "Cluster":
+                    _writer.WriteNumberValue(prediction.Cluster);
+                    break;
+                default:
+                    WriteFloat(prediction.Distance);
+                    break;
+            }
         }
 
         _writer.WriteEndArray();
-        return Text();
     }
 
     private void WriteInput(InputRows rows, int column, int row)
@@ -125,94 +212,127 @@ internal sealed class TrafficJson
         }
     }
 
-    private void Reset()
+    /// <summary>The requests of a segment, in order.</summary>
+    public static List<SegmentRequest> ReadRequests(byte[] segment)
     {
-        _buffer.ResetWrittenCount();
-        _writer.Reset();
-    }
-
-    private string Text()
-    {
-        _writer.Flush();
-        return Encoding.UTF8.GetString(_buffer.WrittenSpan);
-    }
-
-    /// <summary>
-    /// Reads the stored rows of one request into <paramref name="target"/> from row <paramref name="start"/>:
-    /// stored column <c>i</c> goes to target column <c>map[i]</c> (-1: not kept).
-    /// </summary>
-    public static void ReadInputs(string json, int[] map, InputRows target, int start)
-    {
-        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
-        reader.Read(); // [
-        var row = start;
-        while (reader.Read() && reader.TokenType == JsonTokenType.StartArray)
+        var requests = new List<SegmentRequest>();
+        var reader = new Utf8JsonReader(segment);
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var column = 0;
-            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            var isRequests = reader.ValueTextEquals("requests"u8);
+            reader.Read();
+            if (!isRequests)
             {
-                var to = column < map.Length ? map[column] : -1;
-                if (to >= 0 && reader.TokenType != JsonTokenType.Null)
-                {
-                    switch (target.Inputs[to].Type)
-                    {
-                        case ModelInputs.String:
-                            target.Texts(to)[row] = reader.TokenType == JsonTokenType.String ? reader.GetString() : Encoding.UTF8.GetString(reader.ValueSpan);
-                            break;
-                        case ModelInputs.DateTime:
-                            target.Dates(to)[row] = DateTime.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var date) ? date : null;
-                            break;
-                        default:
-                            target.Numbers(to)[row] = reader.TokenType switch
-                            {
-                                JsonTokenType.True => 1,
-                                JsonTokenType.False => 0,
-                                JsonTokenType.Number => reader.GetDouble(),
-                                _ => double.TryParse(reader.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number : double.NaN,
-                            };
-                            break;
-                    }
-                }
-
-                column++;
+                reader.Skip();
+                continue;
             }
 
-            row++;
+            while (reader.Read() && reader.TokenType == JsonTokenType.StartArray)
+            {
+                reader.Read();
+                var model = reader.GetInt64();
+                reader.Read();
+                var at = new DateTimeOffset(DateTime.UnixEpoch.Ticks + (reader.GetInt64() * 10), TimeSpan.Zero);
+                reader.Read();
+                var latency = reader.GetDouble();
+                reader.Read();
+                var status = reader.GetInt32();
+                reader.Read();
+                var code = reader.TokenType == JsonTokenType.Null ? null : reader.GetString();
+                reader.Read();
+                var rows = reader.GetInt32();
+                reader.Read();
+                requests.Add(new SegmentRequest(model, at, latency, status, code, rows));
+            }
+        }
+
+        return requests;
+    }
+
+    /// <summary>Reads the answered rows of a segment into <paramref name="inputs"/> and <paramref name="outputs"/>, row k as <paramref name="plan"/>[k] says.</summary>
+    public static void ReadRows(byte[] segment, RowPlan[] plan, InputRows inputs, object[] outputs)
+    {
+        var reader = new Utf8JsonReader(segment);
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isInputs = reader.ValueTextEquals("inputs"u8);
+            var isOutputs = reader.ValueTextEquals("outputs"u8);
+            reader.Read();
+            if (!isInputs && !isOutputs)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            for (var k = 0; reader.Read() && reader.TokenType == JsonTokenType.StartArray; k++)
+            {
+                var row = plan[k];
+                if (row.Target < 0)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                var map = isInputs ? row.Inputs : row.Outputs;
+                var column = 0;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    var to = column < map.Length ? map[column] : -1;
+                    if (to >= 0 && reader.TokenType != JsonTokenType.Null)
+                    {
+                        if (isInputs)
+                        {
+                            ReadInput(ref reader, inputs, to, row.Target);
+                        }
+                        else
+                        {
+                            ReadOutput(ref reader, outputs[to], row.Target);
+                        }
+                    }
+
+                    column++;
+                }
+            }
         }
     }
 
-    /// <summary>Reads the stored predictions of one request into the output arrays from row <paramref name="start"/>.</summary>
-    public static void ReadOutputs(string json, int[] map, object[] columns, int start)
+    private static void ReadInput(ref Utf8JsonReader reader, InputRows target, int column, int row)
     {
-        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
-        reader.Read();
-        var row = start;
-        while (reader.Read() && reader.TokenType == JsonTokenType.StartArray)
+        switch (target.Inputs[column].Type)
         {
-            var column = 0;
-            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-            {
-                var to = column < map.Length ? map[column] : -1;
-                if (to >= 0 && reader.TokenType != JsonTokenType.Null)
+            case ModelInputs.String:
+                target.Texts(column)[row] = reader.TokenType == JsonTokenType.String ? reader.GetString() : Encoding.UTF8.GetString(reader.ValueSpan);
+                break;
+            case ModelInputs.DateTime:
+                target.Dates(column)[row] = DateTime.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var date) ? date : null;
+                break;
+            default:
+                target.Numbers(column)[row] = reader.TokenType switch
                 {
-                    switch (columns[to])
-                    {
-                        case string?[] texts:
-                            texts[row] = reader.GetString();
-                            break;
-                        case int?[] ints:
-                            ints[row] = reader.GetInt32();
-                            break;
-                        case float?[] floats:
-                            floats[row] = reader.TokenType == JsonTokenType.Number ? reader.GetSingle() : float.Parse(reader.GetString()!, CultureInfo.InvariantCulture);
-                            break;
-                    }
-                }
+                    JsonTokenType.True => 1,
+                    JsonTokenType.False => 0,
+                    JsonTokenType.Number => reader.GetDouble(),
+                    _ => double.TryParse(reader.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number : double.NaN,
+                };
+                break;
+        }
+    }
 
-                column++;
-            }
-
-            row++;
+    private static void ReadOutput(ref Utf8JsonReader reader, object column, int row)
+    {
+        switch (column)
+        {
+            case string?[] texts:
+                texts[row] = reader.GetString();
+                break;
+            case int?[] ints:
+                ints[row] = reader.GetInt32();
+                break;
+            case float?[] floats:
+                floats[row] = reader.TokenType == JsonTokenType.Number ? reader.GetSingle() : float.Parse(reader.GetString()!, CultureInfo.InvariantCulture);
+                break;
         }
     }
 }

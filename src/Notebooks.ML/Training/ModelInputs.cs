@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Data.Analysis;
-using Notebooks.ML.Data;
 
 namespace Notebooks.ML.Training;
 
@@ -37,16 +36,41 @@ public sealed record ModelInputColumn(string Name, string Type, FeatureKind Kind
 /// <param name="Description">What the value means, in words (for the OpenAPI document).</param>
 public sealed record ModelOutputColumn(string Name, string Type, string Description);
 
+/// <summary>The type names of <see cref="ModelInputColumn.Type"/> and <see cref="ModelOutputColumn.Type"/>.</summary>
+public static class ModelInputTypes
+{
+    /// <summary>A number stored as <see cref="double"/> (or <see cref="decimal"/>).</summary>
+    public const string Double = "double";
+
+    /// <summary>A number stored as <see cref="float"/>.</summary>
+    public const string Float = "float";
+
+    /// <summary>A whole number of 32 bits or fewer.</summary>
+    public const string Int = "int";
+
+    /// <summary>A whole number of 64 bits.</summary>
+    public const string Long = "long";
+
+    /// <summary>true or false.</summary>
+    public const string Bool = "bool";
+
+    /// <summary>A date and time (UTC).</summary>
+    public const string DateTime = "datetime";
+
+    /// <summary>Text: a category or free text.</summary>
+    public const string String = "string";
+}
+
 /// <summary>Builds a model's input and output description from its training data and task.</summary>
 internal static class ModelInputs
 {
-    public const string Double = "double";
-    public const string Float = "float";
-    public const string Int = "int";
-    public const string Long = "long";
-    public const string Bool = "bool";
-    public const string DateTime = "datetime";
-    public const string String = "string";
+    public const string Double = ModelInputTypes.Double;
+    public const string Float = ModelInputTypes.Float;
+    public const string Int = ModelInputTypes.Int;
+    public const string Long = ModelInputTypes.Long;
+    public const string Bool = ModelInputTypes.Bool;
+    public const string DateTime = ModelInputTypes.DateTime;
+    public const string String = ModelInputTypes.String;
 
     /// <summary>The format of a date-time example: ISO 8601 without a zone (read back as UTC, as files are loaded).</summary>
     public const string DateTimeFormat = "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF";
@@ -135,17 +159,4 @@ internal static class ModelInputs
         _ => new StringDataFrameColumn(input.Name, length),
     };
 
-    /// <summary>Whether <paramref name="text"/> names a column type this module knows, for checks of stored schemas.</summary>
-    public static bool Known(string text) => text is Double or Float or Int or Long or Bool or DateTime or String;
-
-    internal static string Describe(IEnumerable<ModelInputColumn> inputs) =>
-        string.Join(", ", inputs.Select(i => $"{i.Name} ({i.Type}{(i.HasMissing ? ", may be null" : "")})"));
-
-    internal static void CheckColumns(DataFrame frame, IReadOnlyList<ModelInputColumn> inputs, string source)
-    {
-        foreach (var input in inputs)
-        {
-            Columns.Find(frame, input.Name, "the input", source);
-        }
-    }
 }

@@ -31,6 +31,9 @@ public sealed class ModelScorer
     private readonly ValueGetter<float>? _probability;
     private readonly ValueGetter<float>? _score;
     private readonly ValueGetter<VBuffer<float>>? _scores;
+    private readonly OneVersusAll? _oneVersusAll;
+    private readonly ValueGetter<VBuffer<float>>? _features;
+    private readonly float[] _classScores = [];
     private VBuffer<float> _scoreBuffer;
 
     internal ModelScorer(TrainedModel model, ITransformer transformer, DataViewSchema inputSchema, FeaturePlan features, LabelPlan label)
@@ -49,6 +52,17 @@ public sealed class ModelScorer
         }
 
         _row = new InputRow(this, inputSchema, features, label);
+        if (label.Task == MLTask.Multiclass && OneVersusAll.TryCreate(transformer, inputSchema) is { } oneVersusAll)
+        {
+            // One class after the other on this thread, instead of ML.NET's Parallel.For per row (see OneVersusAll).
+            _oneVersusAll = oneVersusAll;
+            _classScores = new float[oneVersusAll.Count];
+            var featureMapper = oneVersusAll.Features.GetRowToRowMapper(inputSchema);
+            var column = featureMapper.OutputSchema[oneVersusAll.FeatureColumn];
+            _features = featureMapper.GetRow(_row, [column]).GetGetter<VBuffer<float>>(column);
+            return;
+        }
+
         var mapper = transformer.GetRowToRowMapper(inputSchema);
         var outputs = mapper.OutputSchema;
         var wanted = label.Task switch
@@ -78,6 +92,9 @@ public sealed class ModelScorer
                 break;
         }
     }
+
+    /// <summary>Whether a one-versus-all model is scored one class after the other here (see <see cref="OneVersusAll"/>).</summary>
+    internal bool ScoresClassesInline => _oneVersusAll is not null;
 
     /// <summary>The columns the model takes, in order: the index of each is what the setters take.</summary>
     public IReadOnlyList<ModelInputColumn> Inputs => _model.Inputs;
@@ -131,6 +148,13 @@ public sealed class ModelScorer
                     _binaryLabel!(ref predicted);
                     _probability!(ref probability);
                     return new ModelPrediction(predicted ? _model.Classes[1] : _model.Classes[0], probability, 0, 0, 0);
+                }
+
+            case MLTask.Multiclass when _oneVersusAll is not null:
+                {
+                    _features!(ref _scoreBuffer);
+                    _oneVersusAll.Score(in _scoreBuffer, _classScores);
+                    return new ModelPrediction(_oneVersusAll.Predicted(_classScores), Max(_classScores), 0, 0, 0);
                 }
 
             case MLTask.Multiclass:
