@@ -92,6 +92,30 @@ public sealed class DriftMagicTests : IDisposable
         Assert.True(labelled["body_mass_g"].Drifted);
     }
 
+    [Fact]
+    public async Task Drift_reads_everything_a_server_in_this_kernel_has_just_answered()
+    {
+        await PenguinsAsync();
+        (await _kernel.SubmitAsync("#!train --data penguins --label species --as model --no-explain")).ShouldSucceed();
+        var card = (await _kernel.SubmitAsync("#!serve model --name live")).ShouldSucceed().Html;
+        var url = System.Text.RegularExpressions.Regex.Match(card, "data-nbml-volatile>(http://[^<]+)</code>").Groups[1].Value;
+        using var http = new HttpClient();
+        var inputs = _kernel.Variable<TrainedModel>("model")!.Inputs.Select(i => i.Name).ToArray();
+        var penguins = _kernel.Variable<DataFrame>("penguins")!;
+        for (var request = 0; request < 3; request++)
+        {
+            var rows = Enumerable.Range(request * 10, 10).Select(r => inputs.Select(c => penguins[c][r]).ToArray()).ToArray();
+            var body = System.Text.Json.JsonSerializer.Serialize(new { dataframe_split = new { columns = inputs, data = rows } });
+            using var response = await http.PostAsync(new Uri(url + "/invocations"), new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        // No waiting: #!drift has the server commit its log before reading it.
+        (await _kernel.SubmitAsync("#!drift model served:live --as live")).ShouldSucceed();
+        Assert.Equal(30, _kernel.Variable<DriftReport>("live")!.CurrentRows);
+        (await _kernel.SubmitAsync("#!serve stop live")).ShouldSucceed();
+    }
+
     [Theory]
     [InlineData("#!drift nothing heavy", "There is no variable named 'nothing' in the C# kernel.")]
     [InlineData("#!drift number heavy", "The variable 'number' holds an Int32, but REFERENCE is a DataFrame, a model")]

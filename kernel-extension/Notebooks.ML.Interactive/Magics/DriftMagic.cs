@@ -150,7 +150,7 @@ internal static class DriftMagic
             TrainedModel? model = reference.Model;
             if (served is not null || reference.Run is not null)
             {
-                await ServedLogs.FlushAsync(served).ConfigureAwait(false);
+                await ServedLogs.FlushAsync(context.HandlingKernel, served).ConfigureAwait(false);
                 (traffic, model) = await RunsMagic.UseStoreAsync(context, command.Store, store => (
                     served is null ? null : store.ReadTraffic(served, since, last),
                     reference.Run is { } run ? DataDrift.ModelOfRun(store, run) : model)).ConfigureAwait(false);

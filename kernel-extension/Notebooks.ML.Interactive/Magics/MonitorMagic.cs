@@ -77,7 +77,7 @@ internal static class MonitorMagic
             Since = command.Since is null ? null : Options.Since("--since", command.Since, DateTimeOffset.UtcNow),
         };
         var reference = command.Reference is null ? null : ModelVariable.Get(session, command.Reference, "#!monitor --reference");
-        await ServedLogs.FlushAsync(command.Name).ConfigureAwait(false);
+        await ServedLogs.FlushAsync(context.HandlingKernel, command.Name).ConfigureAwait(false);
         var report = await RunsMagic.UseStoreAsync(context, command.Store, store => ModelMonitor.Read(store, command.Name, options, reference)).ConfigureAwait(false);
         if (name is not null)
         {

@@ -1,4 +1,4 @@
-using Notebooks.ML.Tracking;
+using Microsoft.DotNet.Interactive;
 
 namespace Notebooks.ML.Interactive.Magics;
 
@@ -6,9 +6,9 @@ namespace Notebooks.ML.Interactive.Magics;
 internal static class ServedLogs
 {
     /// <summary>
-    /// A running prediction log commits every <see cref="PredictionLog.FlushInterval"/>; waiting two intervals lets a
-    /// server in this kernel commit the requests it answered before the cell started.
+    /// Commits everything the server named <paramref name="server"/> has answered, when it runs in this kernel (a
+    /// running prediction log commits every 100 ms; a cell that reads it right after sending traffic must see all of it).
     /// </summary>
-    public static Task FlushAsync(string? server) =>
-        server is null ? Task.CompletedTask : Task.Delay(2 * PredictionLog.FlushInterval);
+    public static Task FlushAsync(Kernel kernel, string? server) =>
+        server is not null && ServeMagic.Servers.For(kernel).Find(server)?.Host.Log is { } log ? log.FlushAsync() : Task.CompletedTask;
 }
