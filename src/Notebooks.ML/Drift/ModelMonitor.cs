@@ -160,8 +160,9 @@ public static class ModelMonitor
         }
 
         var task = reference?.Task ?? TaskOf(traffic);
-        var first = Floor(options.Since ?? traffic.Requests[0].At, options.Window);
-        var end = traffic.Requests[^1].At;
+        // The log need not be in time order (servers commit in batches, imports come later): take the extremes.
+        var first = Floor(options.Since ?? traffic.Requests.Min(q => q.At), options.Window);
+        var end = traffic.Requests.Max(q => q.At);
         var count = (int)Math.Min(int.MaxValue, ((end - first).Ticks / options.Window.Ticks) + 1);
         if (count > MaxWindows)
         {
