@@ -136,7 +136,14 @@ public sealed class TrainedModel
     /// <c>#!drift MODEL …</c> compares new data with. Saved in the model zip (so every run keeps it) and loaded back;
     /// <see langword="null"/> for a model saved before Notebooks.ML kept one.
     /// </summary>
-    public DataFrame? ReferenceSample { get; init; }
+    public DataFrame? ReferenceSample
+    {
+        get => _referenceSample?.Value;
+        init => _referenceSample = new Lazy<DataFrame?>(value);
+    }
+
+    /// <summary>A loaded model's sample is decoded when first asked for: a served model never pays for it (nor loads Arrow).</summary>
+    private Lazy<DataFrame?>? _referenceSample;
 
     /// <summary>The ML.NET model: featurization and trainer, taking the columns <c>f0</c>, <c>f1</c> … that <see cref="Predict"/> prepares.</summary>
     public ITransformer MLModel => _model;
@@ -272,11 +279,11 @@ public sealed class TrainedModel
             Inputs = Inputs,
         }, _json);
         stream.Dispose();
-        if (ReferenceSample is not null)
+        if (ReferenceSample is { } reference)
         {
             // Already compressed: stored as it is.
             using var sample = zip.CreateEntry(ReferenceEntry, CompressionLevel.NoCompression).Open();
-            ArrowFrames.Write(ReferenceSample, sample);
+            ArrowFrames.Write(reference, sample);
         }
     }
 
@@ -291,7 +298,7 @@ public sealed class TrainedModel
         }
 
         ModelMetadata metadata;
-        DataFrame? reference = null;
+        byte[]? reference = null;
         try
         {
             using var zip = ZipFile.OpenRead(path);
@@ -303,7 +310,9 @@ public sealed class TrainedModel
             if (zip.GetEntry(ReferenceEntry) is { } sampleEntry)
             {
                 using var sampleStream = sampleEntry.Open();
-                reference = ArrowFrames.Read(sampleStream);
+                using var bytes = new MemoryStream();
+                sampleStream.CopyTo(bytes);
+                reference = bytes.ToArray();
             }
         }
         catch (InvalidDataException e)
@@ -320,7 +329,7 @@ public sealed class TrainedModel
             Versions = metadata.Versions,
             // Zips saved before inputs were recorded: types from the featurization, no example row.
             Inputs = metadata.Inputs ?? ModelInputs.Guess(metadata.Features),
-            ReferenceSample = reference,
+            _referenceSample = reference is null ? null : new Lazy<DataFrame?>(() => ArrowFrames.FromBytes(reference)),
         };
     }
 
