@@ -38,4 +38,33 @@ internal static class Options
 
         return pairs;
     }
+
+    /// <summary>
+    /// A point in time: an ISO 8601 date or date and time (UTC unless it gives an offset), or a duration before
+    /// <paramref name="now"/> such as <c>30m</c>, <c>2h</c>, <c>1d</c> or <c>1w</c>.
+    /// </summary>
+    public static DateTimeOffset Since(string option, string value, DateTimeOffset now)
+    {
+        var text = value.Trim();
+        if (text.Length >= 2 && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) && amount >= 0)
+        {
+            TimeSpan? span = char.ToLowerInvariant(text[^1]) switch
+            {
+                's' => TimeSpan.FromSeconds(amount),
+                'm' => TimeSpan.FromMinutes(amount),
+                'h' => TimeSpan.FromHours(amount),
+                'd' => TimeSpan.FromDays(amount),
+                'w' => TimeSpan.FromDays(7 * amount),
+                _ => null,
+            };
+            if (span is { } ago)
+            {
+                return now - ago;
+            }
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
+            ? at
+            : throw new NotebookException($"The option {option} got '{value}', but expected a time such as 2026-12-01T09:00 (UTC unless it says) or a duration ago such as 30m, 2h or 1d.");
+    }
 }

@@ -19,7 +19,7 @@ public static class ServerCards
         var model = host.Model;
         var keyed = host.Options.EffectiveApiKey is not null;
         var html = new StringBuilder();
-        html.Append($"<h3>{(swapped ? "Swapped the model of" : "Serving")} <code>{E(server.Name)}</code> at <a href=\"{E(server.Url)}/openapi/v1.json\" data-nbml-volatile>{E(server.Url)}</a></h3>");
+        html.Append($"<h3>{(swapped ? "Swapped the model of" : "Serving")} <code>{E(server.Name)}</code> at <code data-nbml-volatile>{E(server.Url)}</code></h3>");
         html.Append($"<p class=\"nbml-sub\">{E(host.ModelName ?? "model")}: {E(model.Info.Trainer)} {E(model.Task.ToString().ToLowerInvariant())} of <code>{E(model.Label)}</code> · version {host.Version}")
             .Append(ModelRuns.RunOf(model) is { } run ? $" · run <span data-nbml-volatile>#{run.Id}</span>" : "")
             .Append($" · {model.Inputs.Count} input columns · {(swapped ? "in-flight requests finished on the previous model" : "stops with the kernel; #!serve stop " + E(server.Name))}</p>");

@@ -325,7 +325,7 @@ public sealed partial class ServeStdioTests(KernelEnvironment environment, ITest
         yield return ("{\"inputs\": [\"" + new string('x', 17 * 1024 * 1024) + "\"]}", "application/json", 413, "PAYLOAD_TOO_LARGE", "The request body is larger than the limit of 16 MB.");
     }
 
-    [GeneratedRegex(@"at <a href=""[^""]*"" data-nbml-volatile>(http://[^<]+)</a>")]
+    [GeneratedRegex(@"at <code data-nbml-volatile>(http://[^<]+)</code>")]
     private static partial Regex UrlOnCard();
 
     [GeneratedRegex(@"<pre data-nbml-curl[^>]*>([^<]+)</pre>")]

@@ -144,6 +144,6 @@ public sealed partial class ServeMagicTests : IAsyncLifetime
 
     private static string Url(string card) => UrlPattern().Match(card) is { Success: true } match ? match.Groups[1].Value : throw new Xunit.Sdk.XunitException("No URL on the card: " + card);
 
-    [GeneratedRegex(@"data-nbml-volatile>(http://[^<]+)</a>")]
+    [GeneratedRegex(@"data-nbml-volatile>(http://[^<]+)</code>")]
     private static partial Regex UrlPattern();
 }

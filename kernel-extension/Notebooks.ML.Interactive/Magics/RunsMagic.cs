@@ -192,6 +192,10 @@ internal static class RunsMagic
     /// <summary>The store this session records runs in (set by <c>#!runs store</c>), or null for the default: where served models log too.</summary>
     public static string? StoreLocation(Kernel kernel) => RunsSession.For(kernel).Location;
 
+    /// <summary>Opens this session's run store (or <paramref name="location"/>) off the kernel's thread, uses it and closes it (for #!drift and #!monitor).</summary>
+    public static Task<T> UseStoreAsync<T>(KernelInvocationContext context, string? location, Func<RunStore, T> use) =>
+        RunsSession.For(context.HandlingKernel).UseAsync(location, use);
+
     /// <summary>Tells the session which data <paramref name="name"/> holds now (called from <see cref="LoadMagic"/>).</summary>
     public static void DataLoaded(KernelInvocationContext context, string name, LoadedData data) =>
         RunsSession.For(context.HandlingKernel).Watch.Observe(name, data);

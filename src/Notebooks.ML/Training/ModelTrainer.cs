@@ -291,6 +291,7 @@ public static class ModelTrainer
             LearningCurve = explanation.Curve,
             FoldMetrics = folds ?? [],
             Inputs = ModelInputs.Describe(run.Frame, run.Features, run.Labeled),
+            ReferenceSample = Drift.ReferenceSamples.Draw(run.Frame, run.Features.Features.Select(f => f.Column).Append(run.Label.Column), options.Seed),
         };
     }
 

@@ -64,6 +64,9 @@ public sealed class TrainedModel
     /// <summary>The zip entry that carries Notebooks.ML's metadata beside ML.NET's own entries.</summary>
     internal const string MetadataEntry = "NotebooksML/model.json";
 
+    /// <summary>The zip entry that carries the reference sample (Arrow IPC, Brotli-compressed; see <see cref="ArrowFrames"/>).</summary>
+    internal const string ReferenceEntry = "NotebooksML/reference.arrow";
+
     private static readonly JsonSerializerOptions _json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
     private readonly MLContext _ml;
     private readonly ITransformer _model;
@@ -136,6 +139,20 @@ public sealed class TrainedModel
 
     /// <summary>Package versions the model was trained with.</summary>
     public IReadOnlyDictionary<string, string> Versions { get; init; } = ML.Versions.All;
+
+    /// <summary>
+    /// Up to 100,000 rows of the training data's input columns and label, drawn with the training seed: what
+    /// <c>#!drift MODEL …</c> compares new data with. Saved in the model zip (so every run keeps it) and loaded back;
+    /// <see langword="null"/> for a model saved before Notebooks.ML kept one.
+    /// </summary>
+    public DataFrame? ReferenceSample
+    {
+        get => _referenceSample?.Value;
+        init => _referenceSample = new Lazy<DataFrame?>(value);
+    }
+
+    /// <summary>A loaded model's sample is decoded when first asked for: a served model never pays for it (nor loads Arrow).</summary>
+    private Lazy<DataFrame?>? _referenceSample;
 
     /// <summary>The ML.NET model: featurization and trainer, taking the columns <c>f0</c>, <c>f1</c> … that <see cref="Predict"/> prepares.</summary>
     public ITransformer MLModel => _model;
@@ -270,6 +287,13 @@ public sealed class TrainedModel
         {
             Inputs = Inputs,
         }, _json);
+        stream.Dispose();
+        if (ReferenceSample is { } reference)
+        {
+            // Already compressed: stored as it is.
+            using var sample = zip.CreateEntry(ReferenceEntry, CompressionLevel.NoCompression).Open();
+            ArrowFrames.Write(reference, sample);
+        }
     }
 
     /// <summary>Loads a model that <see cref="Save"/> wrote (metrics and provenance come back; charts do not).</summary>
@@ -283,6 +307,7 @@ public sealed class TrainedModel
         }
 
         ModelMetadata metadata;
+        byte[]? reference = null;
         try
         {
             using var zip = ZipFile.OpenRead(path);
@@ -291,6 +316,13 @@ public sealed class TrainedModel
             using var stream = entry.Open();
             metadata = JsonSerializer.Deserialize<ModelMetadata>(stream, _json)
                 ?? throw Errors.Fail($"The metadata in '{path}' is empty.");
+            if (zip.GetEntry(ReferenceEntry) is { } sampleEntry)
+            {
+                using var sampleStream = sampleEntry.Open();
+                using var bytes = new MemoryStream();
+                sampleStream.CopyTo(bytes);
+                reference = bytes.ToArray();
+            }
         }
         catch (InvalidDataException e)
         {
@@ -306,6 +338,7 @@ public sealed class TrainedModel
             Versions = metadata.Versions,
             // Zips saved before inputs were recorded: types from the featurization, no example row.
             Inputs = metadata.Inputs ?? ModelInputs.Guess(metadata.Features),
+            _referenceSample = reference is null ? null : new Lazy<DataFrame?>(() => ArrowFrames.FromBytes(reference)),
         };
     }
 
