@@ -27,7 +27,7 @@ public static partial class Cards
         var rows = info.Folds is { } k
             ? $"{info.TrainRows:N0} rows, {k} folds"
             : $"{info.TrainRows:N0} training rows, {info.TestRows:N0} test rows";
-        html.Append($"<p class=\"nbml-sub\">task {E(task)} ({E(model.TaskReason)}){positive} · trainer {E(info.Trainer)} ({E(info.TrainerReason)}) · {rows} · {Duration(info.Duration)}</p>");
+        html.Append($"<p class=\"nbml-sub\">task {E(task)} ({E(model.TaskReason)}){positive} · trainer {E(info.Trainer)} ({E(info.TrainerReason)}) · {rows} · {Threads(info)} · {Duration(info.Duration)}</p>");
         html.Append($"<p class=\"nbml-sub\">{E(info.Split)}</p>");
         html.Append(Metrics(model));
 
@@ -98,6 +98,10 @@ public static partial class Cards
         return html.Append("</details>").ToString();
     }
 
+    /// <summary>"2 threads", with the reason when a trainer keeps one thread because its model depends on the count.</summary>
+    private static string Threads(TrainedModelInfo info) =>
+        $"{info.Threads} thread{(info.Threads == 1 ? "" : "s")}" + (info.ThreadsReason.StartsWith("one,", StringComparison.Ordinal) ? $" ({E(info.ThreadsReason[5..].Trim())})" : "");
+
     private static string Provenance(TrainedModel model)
     {
         var info = model.Info;
@@ -109,6 +113,7 @@ public static partial class Cards
             new object?[] { "split", info.Split },
             new object?[] { "trainer", info.Trainer },
             new object?[] { "hyperparameters", string.Join(", ", info.Hyperparameters.Select(h => $"{h.Key}={h.Value}")) },
+            new object?[] { "threads", $"{info.Threads} ({info.ThreadsReason})" },
             new object?[] { "duration", Duration(info.Duration) },
             new object?[] { "trained at", info.TrainedAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) },
         };

@@ -131,6 +131,11 @@ public static class ModelTrainer
             throw Errors.BadOption("--time", Errors.Format(options.TimeBudget!.Value), "a number of seconds above 0, such as 60");
         }
 
+        if (options.Threads is < 1)
+        {
+            throw Errors.BadOption("--threads", options.Threads.Value.ToString(CultureInfo.InvariantCulture), "a number of threads of at least 1 (or leave it out: every core where the result does not depend on it)");
+        }
+
         if (options.MaxTrials is < 1)
         {
             throw Errors.BadOption("--trials", options.MaxTrials.Value.ToString(CultureInfo.InvariantCulture), "a number of trials of at least 1");
@@ -265,6 +270,7 @@ public static class ModelTrainer
         SearchResult? search, string split, int trainRows, int testRows, IReadOnlyList<IReadOnlyDictionary<string, double>>? folds = null)
     {
         var options = run.Options;
+        var threads = TrainerCatalog.Threads(fitted.Trainer, options.Threads, Environment.ProcessorCount);
         var trainerReason = search is not null
             ? $"auto: best of {search.Trials.Count} search trials by validation {Evaluation.Primary(run.Label.Task).Name}"
             : options.Trainer.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) ? $"auto: the default for {run.Label.Task.ToString().ToLowerInvariant()}" : "asked for";
@@ -284,6 +290,8 @@ public static class ModelTrainer
             Split = split,
             Folds = options.Folds,
             TrainerReason = trainerReason,
+            Threads = threads.Threads,
+            ThreadsReason = threads.Reason,
         };
         return new TrainedModel(fitted.Ml, fitted.Model, fitted.InputSchema, run.Label, run.Features, info, metrics, spread, charts, explanation.Importance, search?.Trials ?? [])
         {
@@ -292,8 +300,11 @@ public static class ModelTrainer
         };
     }
 
-    /// <summary>Fits featurizer and trainer on <paramref name="rows"/>, in a fresh seeded MLContext.</summary>
-    internal static Fitted Fit(TrainingRun run, string trainer, IReadOnlyDictionary<string, string> hyperparameters, int[] rows, CancellationToken cancellationToken, int? seed = null)
+    /// <summary>
+    /// Fits featurizer and trainer on <paramref name="rows"/>, in a fresh seeded MLContext, on <paramref name="threads"/>
+    /// threads (default: <see cref="TrainerCatalog.Threads"/> of the run's options on every core).
+    /// </summary>
+    internal static Fitted Fit(TrainingRun run, string trainer, IReadOnlyDictionary<string, string> hyperparameters, int[] rows, CancellationToken cancellationToken, int? seed = null, int? threads = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var ml = new MLContext(seed ?? run.Options.Seed);
@@ -306,7 +317,8 @@ public static class ModelTrainer
             featurized = ml.Data.Cache(featurized);
         }
 
-        var (estimator, settings) = TrainerCatalog.Create(ml, trainer, run.Label.Task, seed ?? run.Options.Seed, hyperparameters, run.Options.Clusters ?? DefaultClusters);
+        var threadCount = threads ?? TrainerCatalog.Threads(trainer, run.Options.Threads, Environment.ProcessorCount).Threads;
+        var (estimator, settings) = TrainerCatalog.Create(ml, trainer, run.Label.Task, seed ?? run.Options.Seed, hyperparameters, run.Options.Clusters ?? DefaultClusters, threadCount);
         ITransformer trained;
         if (run.Label.Task == MLTask.Multiclass)
         {
