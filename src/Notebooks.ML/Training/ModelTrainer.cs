@@ -62,6 +62,17 @@ public static class ModelTrainer
         return model;
     }
 
+    /// <summary>The run <paramref name="options"/> make of <paramref name="frame"/>, as a worker prepares it for trials.</summary>
+    internal static TrainingRun Prepare(DataFrame frame, TrainOptions options) => Prepare(frame, options, Describe(frame, options.DataName));
+
+    /// <summary>The trials' shared part for <paramref name="scheduler"/>: in this process the prepared run itself.</summary>
+    internal static TrialJob Job(TrainingRun run, TrialScheduler scheduler) =>
+        new(run.Frame, run.Options, () => run.Fingerprint?.GetAwaiter().GetResult() ?? Fingerprint.Of(run.Frame), scheduler is LocalTrials ? run : null);
+
+    /// <summary>The held-out split: training rows and test rows.</summary>
+    internal static (int[] Train, int[] Test) HoldOutRows(TrainingRun run) =>
+        run.Modulus is { } n ? SplitByPosition(run.Labeled, n) : Split(run.Labeled, run.Options.TestFraction, run.Options.Seed);
+
     /// <summary>Checks the options against the data and decides the task, trainer, features and rows.</summary>
     private static TrainingRun Prepare(DataFrame frame, TrainOptions options, string source)
     {
@@ -179,9 +190,7 @@ public static class ModelTrainer
     private static TrainedModel HoldOut(TrainingRun run, ProgressReporter reporter, CancellationToken cancellationToken)
     {
         var options = run.Options;
-        var (trainRows, testRows) = run.Modulus is { } n
-            ? SplitByPosition(run.Labeled, n)
-            : Split(run.Labeled, options.TestFraction, options.Seed);
+        var (trainRows, testRows) = HoldOutRows(run);
         if (trainRows.Length < 2 || testRows.Length < 1)
         {
             throw Errors.Fail($"{Capitalized(run.Source)} has {run.Labeled.Length} rows{(run.Label.Task == MLTask.Clustering ? "" : " with a label")}: too few to hold out {(run.Modulus is { } m ? $"every {m}th row" : options.TestFraction.ToString("P0", CultureInfo.InvariantCulture))} for testing. Use more data or another split.");
@@ -192,7 +201,7 @@ public static class ModelTrainer
         SearchResult? search = null;
         if (trainer == "auto")
         {
-            search = AutoSearch.Run(run, trainRows, reporter, cancellationToken);
+            search = AutoSearch.Run(run, reporter, cancellationToken);
             (trainer, hyperparameters) = (search.Winner.Trainer, search.Winner.Hyperparameters);
         }
 
@@ -223,27 +232,47 @@ public static class ModelTrainer
     private static TrainedModel CrossValidate(TrainingRun run, int folds, ProgressReporter reporter, CancellationToken cancellationToken)
     {
         var options = run.Options;
-        var shuffled = run.Labeled.ToArray();
-        new Random(options.Seed).Shuffle(shuffled);
-        var perFold = new List<Dictionary<string, double>>();
-        var scoredParts = new List<Scored>();
-        Fitted? first = null;
-        int[] firstTrain = [], firstTest = [];
         var (primary, _) = Evaluation.Primary(run.Label.Task);
-        for (var fold = 0; fold < folds; fold++)
+        var scheduler = options.Scheduler ?? LocalTrials.EveryCore;
+        var specs = Enumerable.Range(0, folds)
+            .Select(fold => new TrialSpec(fold + 1, run.Trainer, options.Hyperparameters, new TrialRows(TrialKind.Fold, Fold: fold, Folds: folds), options.Seed))
+            .ToList();
+        var finished = new List<double>();
+        var running = new SortedDictionary<int, string>();
+        void Report(TrialEvent e)
         {
-            var test = shuffled.Where((_, i) => i % folds == fold).Order().ToArray();
-            var train = shuffled.Where((_, i) => i % folds != fold).Order().ToArray();
-            var best = perFold.Count == 0 ? null : $"mean {primary} so far {Html(perFold.Average(m => m[primary]))}";
-            reporter.Report("Cross-validating", $"{run.Trainer} on {train.Length:N0} rows, testing on {test.Length:N0}", 0.02 + (0.75 * fold / (folds + 1)), $"fold {fold + 1} of {folds}", best);
-            var fitted = Fit(run, run.Trainer, options.Hyperparameters, train, cancellationToken);
-            var predictions = fitted.Ml.Data.Cache(fitted.Model.Transform(ToView(run.Frame, test, run.Features, run.Label, run.Source)));
-            perFold.Add(Evaluation.Metrics(fitted.Ml, predictions, run.Label));
-            scoredParts.Add(Evaluation.Extract(predictions, run.Label));
-            if (fold == 0)
+            if (e.Outcome is { } outcome)
             {
-                (first, firstTrain, firstTest) = (fitted, train, test);
+                finished.Add(outcome.Metric);
             }
+
+            if (e.Outcome is null && e.Requeued is null)
+            {
+                running[e.Trial.Number] = $"fold {e.Trial.Number} on {e.Worker}";
+            }
+            else
+            {
+                running.Remove(e.Trial.Number);
+            }
+
+            var best = finished.Count == 0 ? null : $"mean {primary} so far {Html(finished.Average())}";
+            var detail = e.Requeued is { } why ? $"fold {e.Trial.Number} runs again: {e.Worker} was lost ({why})"
+                : $"{run.Trainer}, {folds} folds of {run.Labeled.Length:N0} rows" + (running.Count == 0 ? "" : "; running " + string.Join(", ", running.Values));
+            reporter.Report("Cross-validating", detail, 0.02 + (0.75 * finished.Count / (folds + 1)), $"fold {Math.Min(folds, finished.Count + 1)} of {folds}", best);
+        }
+
+        var outcomes = TrialDispatcher.RunAsync(scheduler, Job(run, scheduler), specs, spec => spec, Report, cancellationToken).GetAwaiter().GetResult();
+        var perFold = new List<IReadOnlyDictionary<string, double>>();
+        var scoredParts = new List<Scored>();
+        foreach (var outcome in outcomes)
+        {
+            if (outcome is not { Status: "finished", Scored: { } scored })
+            {
+                throw Errors.Fail($"Fold {outcome?.Number} of {folds} failed ({outcome?.Status}) on {outcome?.Worker}.");
+            }
+
+            perFold.Add(outcome.Metrics);
+            scoredParts.Add(scored);
         }
 
         var names = perFold[0].Keys.ToArray();
@@ -253,7 +282,10 @@ public static class ModelTrainer
 
         reporter.Report("Training", $"final model on all {run.Labeled.Length:N0} rows", 0.02 + (0.75 * folds / (folds + 1)), "refit", $"mean {primary} {Html(mean[primary])}");
         var final = Fit(run, run.Trainer, options.Hyperparameters, run.Labeled, cancellationToken);
-        var explanation = Explain(run, first!, firstTrain, firstTest, reporter, 0.8, cancellationToken);
+        var (firstTrain, firstTest) = TrialRunner.Rows(run, specs[0].Rows);
+        // The first fold's model explains the cross-validated one; a fold that ran on another machine is refit here (same seed, same model).
+        var first = outcomes[0]!.Fitted ?? (options.Explain ? Fit(run, run.Trainer, options.Hyperparameters, firstTrain, cancellationToken) : final);
+        var explanation = Explain(run, first, firstTrain, firstTest, reporter, 0.8, cancellationToken);
         charts.AddRange(explanation.Charts);
         return Build(run, final, reporter, mean, std, charts, explanation, null,
             $"{folds}-fold cross-validation (seeded); metrics are the mean over folds, charts use every row's out-of-fold prediction; the model is refit on all rows",
