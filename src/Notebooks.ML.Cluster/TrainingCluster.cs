@@ -197,9 +197,7 @@ public sealed class TrainingCluster : TrialScheduler, IAsyncDisposable
     private (string Options, byte[][] Chunks) Encoded(TrialJob job) =>
         _jobs.GetValue(job, j => new Lazy<(string, byte[][])>(() =>
         {
-            using var stream = new MemoryStream();
-            ArrowFrames.Write(j.Frame, stream);
-            var bytes = stream.ToArray();
+            var bytes = ArrowFrames.ToBytes(j.Frame);
             var chunks = Enumerable.Range(0, Math.Max(1, (bytes.Length + ChunkBytes - 1) / ChunkBytes))
                 .Select(i => bytes.AsSpan(i * ChunkBytes, Math.Min(ChunkBytes, bytes.Length - (i * ChunkBytes))).ToArray())
                 .ToArray();
@@ -273,6 +271,10 @@ public sealed class TrainingCluster : TrialScheduler, IAsyncDisposable
                         // The worker dropped the data (it keeps a few frames): send it again, once.
                     }
                 }
+            }
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TrialWorkerLostException($"{Name} dropped the trial: it is leaving the cluster", e);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or OrleansException)
             {

@@ -103,7 +103,7 @@ public sealed class WorkerState
 
 /// <summary>The worker grain: one per silo, placed on it by its key; trials run on the thread pool, off Orleans' scheduler.</summary>
 [Reentrant]
-internal sealed class WorkerGrain(WorkerState state, ILocalSiloDetails silo) : Grain, IWorkerGrain
+internal sealed class WorkerGrain(WorkerState state, ILocalSiloDetails silo, Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime) : Grain, IWorkerGrain
 {
     public Task<WorkerInfo> GetInfo() => Task.FromResult(new WorkerInfo(WorkerName(silo), state.Slots, silo.SiloAddress.ToParsableString(), Environment.ProcessorCount));
 
@@ -120,6 +120,9 @@ internal sealed class WorkerGrain(WorkerState state, ILocalSiloDetails silo) : G
         var frame = state.Frame(fingerprint) ?? throw new KeyNotFoundException($"This worker does not hold the data {fingerprint}.");
         var spec = TrialCodec.DecodeTrial(trial);
         var trainOptions = TrialCodec.DecodeOptions(options);
+        // A worker that leaves (Ctrl+C, or a test's kill) drops its trials; the notebook runs them elsewhere.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        cancellationToken = stopping.Token;
         await state.Gate.WaitAsync(cancellationToken).ConfigureAwait(true);
         try
         {
@@ -136,7 +139,7 @@ internal sealed class WorkerGrain(WorkerState state, ILocalSiloDetails silo) : G
             }
             catch (OperationCanceledException)
             {
-                state.WriteLine($"trial {spec.Describe()}: cancelled after {stopwatch.Elapsed.TotalSeconds:0.0} s");
+                state.WriteLine($"trial {spec.Describe()}: {(lifetime.ApplicationStopping.IsCancellationRequested ? "dropped, the worker is leaving" : "cancelled")} after {stopwatch.Elapsed.TotalSeconds:0.0} s");
                 throw;
             }
         }
