@@ -29,6 +29,8 @@ public static class NotebooksMLExtension
         ("#!predict", PredictMagic.Usage),
         ("#!seed", SeedMagic.Usage),
         ("#!runs", RunsMagic.Usage),
+        ("#!threads", ThreadsMagic.Usage),
+        ("#!cluster", ClusterMagic.Usage),
     ];
 
     /// <summary>Adds the magics and formatters to <paramref name="kernel"/> (once) and shows a card listing them.</summary>
@@ -55,6 +57,8 @@ public static class NotebooksMLExtension
         PredictMagic.Register(root);
         SeedMagic.Register(root);
         RunsMagic.Register(root);
+        ThreadsMagic.Register(root);
+        ClusterMagic.Register(root);
 
         KernelInvocationContext.Current?.Display(new HtmlString(LoadedCard()), "text/html");
     }

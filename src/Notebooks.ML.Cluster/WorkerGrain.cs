@@ -98,7 +98,11 @@ public sealed class WorkerState
         }
     }
 
-    internal static string Short(string fingerprint) => fingerprint.Length > 12 ? fingerprint[..12] : fingerprint;
+    internal static string Short(string fingerprint)
+    {
+        var hash = fingerprint[(fingerprint.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        return hash.Length > 10 ? hash[..10] : hash;
+    }
 }
 
 /// <summary>The worker grain: one per silo, placed on it by its key; trials run on the thread pool, off Orleans' scheduler.</summary>

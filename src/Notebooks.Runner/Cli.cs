@@ -50,11 +50,13 @@ internal static class Cli
         };
         reportCommand.SetAction((parsed, _) => Guard(error, () => ReportAsync(parsed.GetRequiredValue(executed), parsed.GetRequiredValue(reportRequired), output)));
 
+        var worker = WorkerCommand.Create(output, error);
         var root = new RootCommand("Runs C# notebooks headless with the Notebooks.ML magics (#!load, #!train, #!plot) and writes reports.")
         {
-            run, reportCommand,
+            run, reportCommand, worker,
         };
-        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }).ConfigureAwait(false);
+        // A worker leaves its cluster gracefully on Ctrl+C or SIGTERM, which takes a few seconds.
+        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = WorkerCommand.LeaveTimeout }).ConfigureAwait(false);
     }
 
     private sealed record RunRequest(
@@ -66,7 +68,7 @@ internal static class Cli
         TimeSpan? Timeout);
 
     /// <summary>Every failure becomes a message and an exit code; the runner never ends with a stack trace.</summary>
-    private static async Task<int> Guard(TextWriter error, Func<Task<int>> action)
+    internal static async Task<int> Guard(TextWriter error, Func<Task<int>> action)
     {
         try
         {

@@ -90,10 +90,10 @@ public static partial class Cards
             .ToArray();
         var unfinished = model.Leaderboard.Count(t => double.IsNaN(t.Metric));
         var html = new StringBuilder($"<details open><summary>Search leaderboard ({model.Leaderboard.Count} trials, best {LeaderboardRows} shown{(unfinished > 0 ? $"; {unfinished} did not finish" : "")})</summary>");
-        html.Append(Table(["trial", "trainer", "hyperparameters", "rows", $"validation {metric}", "time", "status"], ranked.Select(t => new object?[]
+        html.Append(Table(["trial", "trainer", "hyperparameters", "rows", $"validation {metric}", "time", "status", "worker"], ranked.Select(t => new object?[]
         {
             t.Number, t.Trainer, t.Hyperparameters.Count == 0 ? "defaults" : string.Join(", ", t.Hyperparameters.Select(h => $"{h.Key}={h.Value}")),
-            t.Rows, t.Metric, Duration(t.Duration), t.Status,
+            t.Rows, t.Metric, Duration(t.Duration), t.Status, t.Worker,
         })));
         return html.Append("</details>").ToString();
     }
