@@ -68,7 +68,9 @@ public static class TrialWorkerHost
         var gatewayPort = options.GatewayPort ?? (primary ? ClusterConnection.LocalhostGatewayPort : FreePort());
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         // Orleans' own warnings (ServerGC advice, probe misses while a peer dies) would drown the one line per trial.
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans", LogLevel.Error);
+        // Connection retries to a peer that died are expected here (the cluster recovers); they are not the user's business.
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("Orleans", LogLevel.Error).AddFilter("Orleans.Messaging", LogLevel.Critical).AddFilter("Polly", LogLevel.None);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
         builder.UseOrleans(silo =>
         {
