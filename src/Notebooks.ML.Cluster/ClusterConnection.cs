@@ -100,6 +100,34 @@ public sealed class ClusterConnection
         }
     }
 
+    /// <summary>
+    /// How many workers the membership says are active (for <c>localhost</c>: 1 when the primary's gateway port
+    /// answers, else 0), so that a notebook without workers hears so at once instead of waiting for a gateway.
+    /// </summary>
+    public async Task<int> ActiveWorkersAsync(CancellationToken cancellationToken)
+    {
+        if (Postgres is null)
+        {
+            using var probe = new System.Net.Sockets.TcpClient();
+            try
+            {
+                await probe.ConnectAsync(System.Net.IPAddress.Loopback, LocalhostGatewayPort, cancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
+                return 1;
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or TimeoutException)
+            {
+                return 0;
+            }
+        }
+
+        await using var connection = new NpgsqlConnection(Postgres);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // Status 3 is Orleans' SiloStatus.Active.
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM orleansmembershiptable WHERE deploymentid = @cluster AND status = 3", connection);
+        count.Parameters.AddWithValue("cluster", ClusterId);
+        return Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection);

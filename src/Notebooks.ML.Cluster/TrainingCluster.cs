@@ -58,6 +58,11 @@ public sealed class TrainingCluster : TrialScheduler, IAsyncDisposable
     {
         var target = ClusterConnection.Parse(connection);
         await target.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        if (await target.ActiveWorkersAsync(cancellationToken).ConfigureAwait(false) == 0)
+        {
+            throw new NotebookException($"Could not connect to the cluster {target.Display}: no worker answered (none is running). Start one with: notebooks worker --cluster \"{target.Display}\"");
+        }
+
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.None);
         builder.UseOrleansClient(client =>

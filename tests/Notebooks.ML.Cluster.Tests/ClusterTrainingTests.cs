@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Notebooks.ML.Training;
 
 namespace Notebooks.ML.Cluster.Tests;
@@ -33,5 +35,31 @@ public sealed class ClusterTrainingTests(InProcessCluster cluster) : IClassFixtu
         Assert.Equal(local.FoldMetrics, remote.FoldMetrics);
         Assert.Equal(local.Metrics, remote.Metrics);
         Assert.Equal(local.Importance.Select(i => (i.Column, i.Drop)), remote.Importance.Select(i => (i.Column, i.Drop)));
+    }
+
+    [Fact]
+    public async Task Interrupting_a_search_cancels_the_remote_trials_within_two_seconds()
+    {
+        var data = Boards.Load("diamonds.csv");
+        using var interrupt = new CancellationTokenSource();
+        var options = new TrainOptions { Label = "price", Trainer = "auto", MaxTrials = 40, Seed = 9, Explain = false, Scheduler = cluster.Training };
+        var search = Task.Run(() => ModelTrainer.Train(data, options, cancellationToken: interrupt.Token));
+        var gates = cluster.Cluster.GetActiveSilos().Select(s => cluster.Cluster.GetSiloServiceProvider(s.SiloAddress).GetRequiredService<WorkerState>().Gate).ToArray();
+        var busy = Stopwatch.StartNew();
+        while (gates.All(g => g.CurrentCount > 0) && busy.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Contains(gates, g => g.CurrentCount == 0);
+        var stopwatch = Stopwatch.StartNew();
+        await interrupt.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => search);
+        while (gates.Any(g => g.CurrentCount == 0) && stopwatch.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(2), $"the workers' trials ended {stopwatch.Elapsed.TotalSeconds:0.00} s after the interrupt");
     }
 }
