@@ -30,10 +30,10 @@ public sealed class WorkerOptions
 public static class TrialWorkerHost
 {
     /// <summary>Adds the worker grain and its state to a silo (the worker command, and tests' silos).</summary>
-    public static ISiloBuilder AddTrialWorker(this ISiloBuilder silo, int slots, TextWriter? log)
+    public static ISiloBuilder AddTrialWorker(this ISiloBuilder silo, int slots, TextWriter? log, TrialFunction? runTrial = null)
     {
         ArgumentNullException.ThrowIfNull(silo);
-        silo.Services.AddSingleton(new WorkerState(slots, log));
+        silo.Services.AddSingleton(new WorkerState(slots, log, runTrial));
         silo.Configure<SiloMessagingOptions>(o => o.MaxRequestProcessingTime = TimeSpan.FromDays(1));
         silo.Configure<ClusterMembershipOptions>(Membership);
         return silo;
@@ -51,7 +51,7 @@ public static class TrialWorkerHost
     }
 
     /// <summary>Runs a worker until <paramref name="cancellationToken"/> fires, writing its start, one line per trial and its end to <paramref name="log"/>.</summary>
-    public static async Task RunAsync(WorkerOptions options, TextWriter log, CancellationToken cancellationToken)
+    public static async Task RunAsync(WorkerOptions options, TextWriter log, CancellationToken cancellationToken, TrialFunction? runTrial = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(log);
@@ -85,7 +85,7 @@ public static class TrialWorkerHost
                 silo.UseLocalhostClustering(siloPort, gatewayPort, primary ? null : new IPEndPoint(IPAddress.Loopback, ClusterConnection.LocalhostSiloPort));
             }
 
-            silo.AddTrialWorker(slots, log);
+            silo.AddTrialWorker(slots, log, runTrial);
         });
 
         using var host = builder.Build();

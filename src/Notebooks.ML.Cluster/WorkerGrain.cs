@@ -8,6 +8,9 @@ using Orleans.Concurrency;
 
 namespace Notebooks.ML.Cluster;
 
+/// <summary>Runs one trial on a frame: <see cref="TrialRunner.Run(DataFrame, TrainOptions, TrialSpec, int, string, CancellationToken)"/>'s shape.</summary>
+public delegate TrialOutcome TrialFunction(DataFrame frame, TrainOptions options, TrialSpec trial, int cores, string worker, CancellationToken cancellationToken);
+
 /// <summary>What one worker silo holds: its slots, the frames it was sent, and where it logs.</summary>
 public sealed class WorkerState
 {
@@ -17,13 +20,20 @@ public sealed class WorkerState
     private long _clock;
 
     /// <summary>Creates the state of a worker with <paramref name="slots"/> slots that logs one line per trial to <paramref name="log"/>.</summary>
-    public WorkerState(int slots, TextWriter? log)
+    /// <param name="slots">Trials run at once.</param>
+    /// <param name="log">Where the trial lines go.</param>
+    /// <param name="runTrial">What runs a trial: <see cref="TrialRunner.Run(DataFrame, TrainOptions, TrialSpec, int, string, CancellationToken)"/>, or a stand-in (bench/ClusterBenchmark's trainer that only waits).</param>
+    public WorkerState(int slots, TextWriter? log, TrialFunction? runTrial = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(slots, 1);
         Slots = slots;
         Log = log ?? TextWriter.Null;
         Gate = new SemaphoreSlim(slots, slots);
+        RunTrial = runTrial ?? TrialRunner.Run;
     }
+
+    /// <summary>What runs a trial on this worker.</summary>
+    public TrialFunction RunTrial { get; }
 
     /// <summary>Trials run at once.</summary>
     public int Slots { get; }
@@ -131,11 +141,11 @@ internal sealed class WorkerGrain(WorkerState state, ILocalSiloDetails silo, Mic
         try
         {
             var name = WorkerName(silo);
-            var cores = state.Slots == 1 ? Environment.ProcessorCount : 1;
+            var cores = TrialRunner.Cores(spec, state.Slots);
             var stopwatch = Stopwatch.StartNew();
             try
             {
-                var outcome = await Task.Run(() => TrialRunner.Run(frame, trainOptions, spec, cores, name, cancellationToken), cancellationToken).ConfigureAwait(true);
+                var outcome = await Task.Run(() => state.RunTrial(frame, trainOptions, spec, cores, name, cancellationToken), cancellationToken).ConfigureAwait(true);
                 state.CountFinished();
                 var metric = double.IsNaN(outcome.Metric) ? outcome.Status : outcome.Metric.ToString("0.####", CultureInfo.InvariantCulture);
                 state.WriteLine($"trial {spec.Describe()} on {outcome.Rows:N0} rows of {WorkerState.Short(fingerprint)}: {metric} in {stopwatch.Elapsed.TotalSeconds:0.0} s");

@@ -261,7 +261,20 @@ public static class ModelTrainer
             reporter.Report("Cross-validating", detail, 0.02 + (0.75 * finished.Count / (folds + 1)), $"fold {Math.Min(folds, finished.Count + 1)} of {folds}", best);
         }
 
-        var outcomes = TrialDispatcher.RunAsync(scheduler, Job(run, scheduler), specs, spec => spec, Report, cancellationToken).GetAwaiter().GetResult();
+        // The final model does not depend on the folds: it trains beside them, on one thread while they take the cores.
+        var refitThreads = TrainerCatalog.Threads(run.Trainer, TrainerCatalog.ThreadDependence(run.Trainer) is null ? null : options.Threads, 1).Threads;
+        var refit = Task.Run(() => Fit(run, run.Trainer, options.Hyperparameters, run.Labeled, cancellationToken, threads: refitThreads), cancellationToken);
+        IReadOnlyList<TrialOutcome?> outcomes;
+        try
+        {
+            outcomes = TrialDispatcher.RunAsync(scheduler, Job(run, scheduler), specs, spec => spec, Report, cancellationToken).GetAwaiter().GetResult();
+        }
+        catch
+        {
+            _ = refit.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw;
+        }
+
         var perFold = new List<IReadOnlyDictionary<string, double>>();
         var scoredParts = new List<Scored>();
         foreach (var outcome in outcomes)
@@ -281,7 +294,7 @@ public static class ModelTrainer
         var charts = Evaluation.Charts(Scored.Concat(scoredParts), run.Label, mean);
 
         reporter.Report("Training", $"final model on all {run.Labeled.Length:N0} rows", 0.02 + (0.75 * folds / (folds + 1)), "refit", $"mean {primary} {Html(mean[primary])}");
-        var final = Fit(run, run.Trainer, options.Hyperparameters, run.Labeled, cancellationToken);
+        var final = refit.GetAwaiter().GetResult();
         var (firstTrain, firstTest) = TrialRunner.Rows(run, specs[0].Rows);
         // The first fold's model explains the cross-validated one; a fold that ran on another machine is refit here (same seed, same model).
         var first = outcomes[0]!.Fitted ?? (options.Explain ? Fit(run, run.Trainer, options.Hyperparameters, firstTrain, cancellationToken) : final);
@@ -303,6 +316,11 @@ public static class ModelTrainer
     {
         var options = run.Options;
         var threads = TrainerCatalog.Threads(fitted.Trainer, options.Threads, Environment.ProcessorCount);
+        if (threads.Threads != fitted.Threads)
+        {
+            threads = (fitted.Threads, "one, beside the folds, which had the other cores (the model does not depend on the thread count)");
+        }
+
         var trainerReason = search is not null
             ? $"auto: best of {search.Trials.Count} search trials by validation {Evaluation.Primary(run.Label.Task).Name}"
             : options.Trainer.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) ? $"auto: the default for {run.Label.Task.ToString().ToLowerInvariant()}" : "asked for";
@@ -372,7 +390,7 @@ public static class ModelTrainer
 
         cancellationToken.ThrowIfCancellationRequested();
         var model = new TransformerChain<ITransformer>(featurizer, trained);
-        return new Fitted(ml, trainer, hyperparameters, settings, featurizer, trained, model, view.Schema);
+        return new Fitted(ml, trainer, hyperparameters, settings, featurizer, trained, model, view.Schema) { Threads = threadCount };
     }
 
     /// <summary>
@@ -510,6 +528,10 @@ internal sealed record TrainingRun(DataFrame Frame, string Source, TrainOptions 
 }
 
 /// <summary>A fitted pipeline: the featurizer and the trainer's part kept apart so that explanations can reach the trees.</summary>
-internal sealed record Fitted(MLContext Ml, string Trainer, IReadOnlyDictionary<string, string> Requested, IReadOnlyDictionary<string, string> Settings, ITransformer Featurizer, ITransformer Head, ITransformer Model, DataViewSchema InputSchema);
+internal sealed record Fitted(MLContext Ml, string Trainer, IReadOnlyDictionary<string, string> Requested, IReadOnlyDictionary<string, string> Settings, ITransformer Featurizer, ITransformer Head, ITransformer Model, DataViewSchema InputSchema)
+{
+    /// <summary>The threads the trainer ran on.</summary>
+    public int Threads { get; init; } = 1;
+}
 
 internal sealed record Explanation(IReadOnlyList<FeatureImportance> Importance, LearningCurve? Curve, IReadOnlyList<GenericChart> Charts);

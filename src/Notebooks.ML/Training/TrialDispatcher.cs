@@ -57,6 +57,9 @@ internal static class TrialDispatcher
                             continue;
                         }
 
+                        // Fewer trials than slots: each may use more of the worker (a lone last rung, every core).
+                        trial = trial with { Share = Math.Max(1, worker.Slots / Math.Max(1, Math.Min(worker.Slots, trials.Count))) };
+
                         busy[worker.Name] = busy.GetValueOrDefault(worker.Name) + 1;
                         running[Start(worker, job, trial, stop.Token)] = (index, worker, trial);
                         onEvent(new TrialEvent(trial, worker.Name, null));

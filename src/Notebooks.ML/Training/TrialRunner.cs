@@ -23,6 +23,13 @@ public static class TrialRunner
         return Run(Prepared(frame, options), trial, cores, worker, keepFitted: false, cancellationToken);
     }
 
+    /// <summary>The cores one trial gets on a worker with <paramref name="slots"/> slots: its share of the machine's cores.</summary>
+    public static int Cores(TrialSpec trial, int slots)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        return Math.Max(1, Environment.ProcessorCount * Math.Min(trial.Share, slots) / Math.Max(1, slots));
+    }
+
     /// <summary>The run that <paramref name="options"/> make of <paramref name="frame"/>, prepared once per frame and options.</summary>
     internal static TrainingRun Prepared(DataFrame frame, TrainOptions options)
     {

@@ -35,6 +35,13 @@ public sealed record TrialSpec(int Number, string Trainer, IReadOnlyDictionary<s
     /// <summary>The time the trial may take (what is left of <c>--time</c>), or null.</summary>
     public TimeSpan? TimeLimit { get; init; }
 
+    /// <summary>
+    /// How many of its worker's slots the trial may use: 1, or more when a batch has fewer trials than the worker
+    /// has slots (a lone final-rung trial then trains on every core). It never changes a result: trainers whose
+    /// model depends on the thread count keep theirs.
+    /// </summary>
+    public int Share { get; init; } = 1;
+
     /// <summary>A short description for progress and logs: <c>#7 lightgbm NumberOfLeaves=15 (rung 1)</c>.</summary>
     public string Describe() =>
         $"#{Number} {Trainer}" + (Hyperparameters.Count == 0 ? " (defaults)" : " " + string.Join(", ", Hyperparameters.Select(h => $"{h.Key}={h.Value}")))
@@ -123,6 +130,21 @@ public abstract class TrialScheduler
 
     /// <summary>What to tell the user when there is no worker: what to start.</summary>
     public virtual string NoWorkersMessage => "There is no worker to run the trials on.";
+
+    /// <summary>
+    /// Runs <paramref name="trials"/> on <paramref name="frame"/> as a <c>#!train</c> with <paramref name="options"/>
+    /// would (searches and cross-validations do this rung by rung), and returns their outcomes in trial order.
+    /// </summary>
+    /// <exception cref="NotebookException">No worker came within <see cref="NoWorkersTimeout"/>.</exception>
+    public async Task<IReadOnlyList<TrialOutcome>> RunAsync(DataFrame frame, TrainOptions options, IReadOnlyList<TrialSpec> trials, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(trials);
+        var job = new TrialJob(frame, options, () => Data.Fingerprint.Of(frame));
+        var outcomes = await TrialDispatcher.RunAsync(this, job, trials, t => t, _ => { }, cancellationToken).ConfigureAwait(false);
+        return outcomes.Select(o => o!).ToArray();
+    }
 }
 
 /// <summary>The worker a trial was running on went away (its process died, its machine left the cluster): the trial runs again elsewhere.</summary>
@@ -186,7 +208,7 @@ public sealed class LocalTrials : TrialScheduler, ITrialWorker
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(trial);
         var run = job.Run ?? TrialRunner.Prepared(job.Frame, job.Options);
-        var cores = Slots == 1 ? Environment.ProcessorCount : 1;
+        var cores = TrialRunner.Cores(trial, Slots);
         return Task.Factory.StartNew(
             () => TrialRunner.Run(run, trial, cores, Name, keepFitted: trial.Rows is { Kind: TrialKind.Fold, Fold: 0 }, cancellationToken),
             cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
