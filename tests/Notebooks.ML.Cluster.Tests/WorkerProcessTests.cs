@@ -47,6 +47,9 @@ public sealed partial class WorkerProcessTests(ITestOutputHelper output) : IDisp
         output.WriteLine(second.Log);
         Assert.True(second.Process.HasExited, "the second worker was not killed");
         Assert.Equal(local.Board, clustered.Board);
+        // Orleans loads only when a notebook uses #!cluster: loading the extension and training do not touch it.
+        Assert.False(local.LoadedOrleans, "a notebook without #!cluster loaded Orleans");
+        Assert.True(clustered.LoadedOrleans);
         Assert.Equal(13, clustered.Workers.Count);
         Assert.Contains(first.Name, clustered.Workers);
         Assert.Contains(second.Name, clustered.Workers);
@@ -68,7 +71,10 @@ public sealed partial class WorkerProcessTests(ITestOutputHelper output) : IDisp
         Assert.Matches(TrialLine(), first.Log);
     }
 
-    private sealed record Leaderboard(IReadOnlyList<string> Board, IReadOnlyList<string> Workers);
+    private sealed record Leaderboard(IReadOnlyList<string> Board, IReadOnlyList<string> Workers, IReadOnlyList<string> Assemblies)
+    {
+        public bool LoadedOrleans => Assemblies.Any(a => a.StartsWith("Orleans", StringComparison.Ordinal));
+    }
 
     private async Task<Leaderboard> RunNotebookAsync(string name, string clusterCell, Action? onStarted)
     {
@@ -94,6 +100,7 @@ public sealed partial class WorkerProcessTests(ITestOutputHelper output) : IDisp
             #!csharp
 
             System.IO.File.WriteAllLines("BOARD", best.Leaderboard.Select(t => FormattableString.Invariant($"{t.Number}\t{t.Trainer}\t{string.Join(",", t.Hyperparameters)}\t{t.Rows}\t{t.Metric:R}\t{t.Status}\t{t.Worker}")));
+            System.IO.File.WriteAllLines("BOARD.assemblies", AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetName().Name ?? ""));
             """.Replace("CLUSTER", clusterCell, StringComparison.Ordinal).Replace("BOARD", boardFile, StringComparison.Ordinal));
         var run = Runner(["run", notebook]);
         onStarted?.Invoke();
@@ -102,7 +109,8 @@ public sealed partial class WorkerProcessTests(ITestOutputHelper output) : IDisp
         output.WriteLine(printed);
         Assert.True(run.ExitCode == 0, $"notebooks run {name} failed:\n{printed}");
         var lines = await File.ReadAllLinesAsync(boardFile);
-        return new Leaderboard(lines.Select(l => string.Join('\t', l.Split('\t')[..6])).ToArray(), lines.Select(l => l.Split('\t')[6]).ToArray());
+        var assemblies = await File.ReadAllLinesAsync(boardFile + ".assemblies");
+        return new Leaderboard(lines.Select(l => string.Join('\t', l.Split('\t')[..6])).ToArray(), lines.Select(l => l.Split('\t')[6]).ToArray(), assemblies);
     }
 
     private Worker Start(string connection)
