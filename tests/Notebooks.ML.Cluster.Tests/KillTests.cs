@@ -55,6 +55,23 @@ public sealed class KillTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(watched.Lost.Contains(killedTrial!.Value), $"trial {killedTrial} was not reported lost; lost: {string.Join(", ", watched.Lost)}");
     }
 
+    [Fact]
+    public async Task A_silo_that_joins_mid_search_gets_work_and_the_leaderboard_stays_the_local_one()
+    {
+        var data = Boards.Load("diamonds.csv").Head(30000);
+        TrainOptions Options(TrialScheduler scheduler) => new() { Label = "price", Trainer = "auto", MaxTrials = 22, Seed = 4, Explain = false, Scheduler = scheduler };
+        var local = ModelTrainer.Train(data, Options(LocalTrials.Serial));
+        Task<SiloHandle>? joining = null;
+        var watched = new Watched(_cluster.Training, (worker, trial) => joining ??= _cluster.Cluster.StartAdditionalSiloAsync());
+
+        var remote = await Task.Run(() => ModelTrainer.Train(data, Options(watched)));
+        var joined = await joining!;
+        var name = remote.Leaderboard.Select(t => t.Worker).Distinct().SingleOrDefault(w => w.EndsWith(":" + joined.SiloAddress.Endpoint.Port, StringComparison.Ordinal));
+        output.WriteLine($"workers: {string.Join(", ", remote.Leaderboard.Select(t => t.Worker))}");
+        Assert.NotNull(name);
+        Assert.Equal(Boards.Of(local), Boards.Of(remote));
+    }
+
     /// <summary>The cluster's scheduler, telling the test which worker starts which trial and which were lost.</summary>
     private sealed class Watched(TrainingCluster inner, Action<string, TrialSpec> started) : TrialScheduler
     {

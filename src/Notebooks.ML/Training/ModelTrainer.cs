@@ -357,6 +357,7 @@ public static class ModelTrainer
     internal static Fitted Fit(TrainingRun run, string trainer, IReadOnlyDictionary<string, string> hyperparameters, int[] rows, CancellationToken cancellationToken, int? seed = null, int? threads = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        NativeThreads.PreferPassiveWaiting();
         var ml = new MLContext(seed ?? run.Options.Seed);
         using var cancel = cancellationToken.Register(() => CancelExecution(ml));
         var view = ToView(run.Frame, rows, run.Features, run.Label, run.Source);
