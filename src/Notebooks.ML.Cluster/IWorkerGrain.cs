@@ -9,6 +9,9 @@ public interface IWorkerGrain : IGrainWithStringKey
     /// <summary>The worker's name, slots and silo.</summary>
     Task<WorkerInfo> GetInfo();
 
+    /// <summary>Deactivates this activation, so that the next call places it again (on its own silo, once the silo is known everywhere).</summary>
+    Task Deactivate();
+
     /// <summary>Whether the worker holds the data with this fingerprint.</summary>
     Task<bool> HasData(string fingerprint);
 

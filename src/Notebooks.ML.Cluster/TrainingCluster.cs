@@ -136,6 +136,14 @@ public sealed class TrainingCluster : TrialScheduler, IAsyncDisposable
                     try
                     {
                         info = await Grain(silo).GetInfo().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+                        if (info.Silo != silo.ToParsableString())
+                        {
+                            // A silo that just joined is not yet known to every other silo, so the grain was placed
+                            // elsewhere: let it go, and place it again at the next refresh.
+                            await Grain(silo).Deactivate().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+                            continue;
+                        }
+
                         _known[silo] = info;
                     }
                     catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -121,6 +121,12 @@ internal sealed class WorkerGrain(WorkerState state, ILocalSiloDetails silo, Mic
 {
     public Task<WorkerInfo> GetInfo() => Task.FromResult(new WorkerInfo(WorkerName(silo), state.Slots, silo.SiloAddress.ToParsableString(), Environment.ProcessorCount));
 
+    public Task Deactivate()
+    {
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
     public Task<bool> HasData(string fingerprint) => Task.FromResult(state.Frame(fingerprint) is not null);
 
     public Task PutData(string fingerprint, int chunk, int chunks, byte[] bytes)
