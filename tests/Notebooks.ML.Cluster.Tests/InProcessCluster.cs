@@ -5,7 +5,7 @@ using Orleans.TestingHost;
 namespace Notebooks.ML.Cluster.Tests;
 
 /// <summary>Three worker silos in this process (Orleans' TestingHost), one slot each, and a notebook's client.</summary>
-public sealed class InProcessCluster : IAsyncLifetime
+public class InProcessCluster : IAsyncLifetime
 {
     public TestCluster Cluster { get; private set; } = null!;
 
@@ -14,13 +14,15 @@ public sealed class InProcessCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = new TestClusterBuilder(3);
-        builder.AddSiloBuilderConfigurator<Silo>();
+        Configure(builder);
         builder.AddClientBuilderConfigurator<Client>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
         Training = TrainingCluster.FromClient(Cluster.Client, "in-process test cluster");
         await Training.RefreshAsync();
     }
+
+    protected virtual void Configure(TestClusterBuilder builder) => builder.AddSiloBuilderConfigurator<Silo>();
 
     public async Task DisposeAsync()
     {
@@ -35,6 +37,22 @@ public sealed class InProcessCluster : IAsyncLifetime
     private sealed class Silo : ISiloConfigurator
     {
         public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddTrialWorker(slots: 1, log: null);
+    }
+
+    /// <summary>Silos whose trials wait 300 ms before training, so that a silo killed as a trial starts dies with it in hand.</summary>
+    public sealed class SlowStarting : InProcessCluster
+    {
+        protected override void Configure(TestClusterBuilder builder) => builder.AddSiloBuilderConfigurator<SlowSilo>();
+
+        private sealed class SlowSilo : ISiloConfigurator
+        {
+            public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddTrialWorker(slots: 1, log: null, runTrial: (frame, options, trial, cores, worker, token) =>
+            {
+                token.WaitHandle.WaitOne(300);
+                token.ThrowIfCancellationRequested();
+                return TrialRunner.Run(frame, options, trial, cores, worker, token);
+            });
+        }
     }
 
     private sealed class Client : IClientBuilderConfigurator

@@ -9,7 +9,7 @@ namespace Notebooks.ML.Cluster.Tests;
 /// <summary>A worker silo killed in the middle of a trial: its trials run again elsewhere, each counts once, and the search ends as it does locally.</summary>
 public sealed class KillTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly InProcessCluster _cluster = new();
+    private readonly InProcessCluster _cluster = new InProcessCluster.SlowStarting();
 
     public Task InitializeAsync() => _cluster.InitializeAsync();
 

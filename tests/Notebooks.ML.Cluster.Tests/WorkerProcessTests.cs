@@ -32,17 +32,19 @@ public sealed partial class WorkerProcessTests(ITestOutputHelper output) : IDisp
         await Task.WhenAll(first.Joined, second.Joined).WaitAsync(TimeSpan.FromMinutes(2));
 
         File.Copy(Repo.Data("diamonds.csv"), Path.Combine(_folder, "diamonds.csv"));
-        var clustered = await RunNotebookAsync("clustered", $"#!cluster \"{connection}\"", onStarted: () =>
+        var killedMidSearch = new TaskCompletionSource<bool>();
+        var clustered = await RunNotebookAsync("clustered", $"#!cluster \"{connection}\"", onStarted: run =>
         {
-            // Kill the second worker a moment after it finished a trial: its result has reached the notebook, and it
-            // holds its next trial.
+            // Kill the second worker a moment after it finished a trial: it holds its next one by then.
             _ = second.FinishedTrial.ContinueWith(async _ =>
             {
                 await Task.Delay(300);
                 second.Process.Kill();
+                killedMidSearch.TrySetResult(!run.HasExited);
             }, TaskScheduler.Default);
         });
         var local = await RunNotebookAsync("local", "// this machine", onStarted: null);
+        Assert.True(await killedMidSearch.Task.WaitAsync(TimeSpan.FromSeconds(30)), "the search ended before the worker was killed");
 
         output.WriteLine(second.Log);
         Assert.True(second.Process.HasExited, "the second worker was not killed");
@@ -52,7 +54,8 @@ public sealed partial class WorkerProcessTests(ITestOutputHelper output) : IDisp
         Assert.True(clustered.LoadedOrleans);
         Assert.Equal(13, clustered.Workers.Count);
         Assert.Contains(first.Name, clustered.Workers);
-        Assert.Contains(second.Name, clustered.Workers);
+        Assert.All(clustered.Workers, w => Assert.Contains(w, new[] { first.Name, second.Name }));
+        // Every trial after the last one the killed worker delivered ran on the survivor.
         var afterKill = clustered.Workers.Skip(clustered.Workers.ToList().LastIndexOf(second.Name) + 1).ToArray();
         Assert.NotEmpty(afterKill);
         Assert.All(afterKill, w => Assert.Equal(first.Name, w));
@@ -76,7 +79,7 @@ public sealed partial class WorkerProcessTests(ITestOutputHelper output) : IDisp
         public bool LoadedOrleans => Assemblies.Any(a => a.StartsWith("Orleans", StringComparison.Ordinal));
     }
 
-    private async Task<Leaderboard> RunNotebookAsync(string name, string clusterCell, Action? onStarted)
+    private async Task<Leaderboard> RunNotebookAsync(string name, string clusterCell, Action<Process>? onStarted)
     {
         var boardFile = Path.Combine(_folder, name + ".board");
         var notebook = Path.Combine(_folder, name + ".dib");
@@ -103,7 +106,7 @@ public sealed partial class WorkerProcessTests(ITestOutputHelper output) : IDisp
             System.IO.File.WriteAllLines("BOARD.assemblies", AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetName().Name ?? ""));
             """.Replace("CLUSTER", clusterCell, StringComparison.Ordinal).Replace("BOARD", boardFile, StringComparison.Ordinal));
         var run = Runner(["run", notebook]);
-        onStarted?.Invoke();
+        onStarted?.Invoke(run);
         await run.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
         var printed = await run.StandardOutput.ReadToEndAsync() + await run.StandardError.ReadToEndAsync();
         output.WriteLine(printed);

@@ -261,9 +261,18 @@ public static class ModelTrainer
             reporter.Report("Cross-validating", detail, 0.02 + (0.75 * finished.Count / (folds + 1)), $"fold {Math.Min(folds, finished.Count + 1)} of {folds}", best);
         }
 
-        // The final model does not depend on the folds: it trains beside them, on one thread while they take the cores.
-        var refitThreads = TrainerCatalog.Threads(run.Trainer, TrainerCatalog.ThreadDependence(run.Trainer) is null ? null : options.Threads, 1).Threads;
-        var refit = Task.Run(() => Fit(run, run.Trainer, options.Hyperparameters, run.Labeled, cancellationToken, threads: refitThreads), cancellationToken);
+        // The final model does not depend on the folds: on this machine's cores it trains beside them, with as many
+        // threads as each fold has (LightGBM crashed when fits of different thread counts ran at once in one
+        // process); elsewhere, or one trial at a time, it trains after them on every core.
+        Task<Fitted>? refit = null;
+        if (scheduler is LocalTrials { Slots: > 1 } local)
+        {
+            var share = Math.Max(1, local.Slots / Math.Min(local.Slots, folds));
+            var cores = TrialRunner.Cores(specs[0] with { Share = share }, local.Slots);
+            var refitThreads = TrainerCatalog.Threads(run.Trainer, TrainerCatalog.ThreadDependence(run.Trainer) is null ? null : options.Threads, cores).Threads;
+            refit = Task.Run(() => Fit(run, run.Trainer, options.Hyperparameters, run.Labeled, cancellationToken, threads: refitThreads), cancellationToken);
+        }
+
         IReadOnlyList<TrialOutcome?> outcomes;
         try
         {
@@ -271,7 +280,7 @@ public static class ModelTrainer
         }
         catch
         {
-            _ = refit.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            _ = refit?.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             throw;
         }
 
@@ -294,7 +303,7 @@ public static class ModelTrainer
         var charts = Evaluation.Charts(Scored.Concat(scoredParts), run.Label, mean);
 
         reporter.Report("Training", $"final model on all {run.Labeled.Length:N0} rows", 0.02 + (0.75 * folds / (folds + 1)), "refit", $"mean {primary} {Html(mean[primary])}");
-        var final = refit.GetAwaiter().GetResult();
+        var final = refit?.GetAwaiter().GetResult() ?? Fit(run, run.Trainer, options.Hyperparameters, run.Labeled, cancellationToken);
         var (firstTrain, firstTest) = TrialRunner.Rows(run, specs[0].Rows);
         // The first fold's model explains the cross-validated one; a fold that ran on another machine is refit here (same seed, same model).
         var first = outcomes[0]!.Fitted ?? (options.Explain ? Fit(run, run.Trainer, options.Hyperparameters, firstTrain, cancellationToken) : final);
@@ -318,7 +327,7 @@ public static class ModelTrainer
         var threads = TrainerCatalog.Threads(fitted.Trainer, options.Threads, Environment.ProcessorCount);
         if (threads.Threads != fitted.Threads)
         {
-            threads = (fitted.Threads, "one, beside the folds, which had the other cores (the model does not depend on the thread count)");
+            threads = (fitted.Threads, $"{fitted.Threads}, beside the folds, which had the other cores (the model does not depend on the thread count)");
         }
 
         var trainerReason = search is not null
@@ -355,6 +364,42 @@ public static class ModelTrainer
     /// threads (default: <see cref="TrainerCatalog.Threads"/> of the run's options on every core).
     /// </summary>
     internal static Fitted Fit(TrainingRun run, string trainer, IReadOnlyDictionary<string, string> hyperparameters, int[] rows, CancellationToken cancellationToken, int? seed = null, int? threads = null)
+    {
+        if (!TrainerCatalog.UsesOpenMP(trainer))
+        {
+            return FitHere(run, trainer, hyperparameters, rows, cancellationToken, seed, threads);
+        }
+
+        // OpenMP keeps each OS thread's thread count between calls, and LightGBM sizes its per-thread buffers by it
+        // when it creates a dataset: on a thread that an earlier fit left at another count, filling the dataset
+        // overran them (a crash in SparseBin::Push when trials of 1 and 2 threads shared a process). A fresh thread
+        // per fit starts from a clean slate.
+        Fitted? fitted = null;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? error = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                fitted = FitHere(run, trainer, hyperparameters, rows, cancellationToken, seed, threads);
+            }
+#pragma warning disable CA1031 // Rethrown on the calling thread, as it was.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                error = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "Notebooks.ML fit",
+        };
+        thread.Start();
+        thread.Join();
+        error?.Throw();
+        return fitted!;
+    }
+
+    private static Fitted FitHere(TrainingRun run, string trainer, IReadOnlyDictionary<string, string> hyperparameters, int[] rows, CancellationToken cancellationToken, int? seed, int? threads)
     {
         cancellationToken.ThrowIfCancellationRequested();
         NativeThreads.PreferPassiveWaiting();

@@ -66,6 +66,9 @@ internal static class TrainerCatalog
     /// <summary>Whether the trainer makes several passes over the data, so that caching the features pays.</summary>
     public static bool WantsCache(string trainer) => trainer is "sdca" or "lbfgs" or "averaged-perceptron" or "kmeans";
 
+    /// <summary>Whether the trainer's threads are OpenMP threads in native code (LightGBM); the others are .NET threads.</summary>
+    public static bool UsesOpenMP(string trainer) => trainer is "lightgbm";
+
     /// <summary>Whether the trainer is a boosted or bagged tree ensemble whose trees can be replayed one by one.</summary>
     public static bool IsTreeEnsemble(string trainer) => trainer is "lightgbm" or "fasttree" or "fastforest";
 
