@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT=1
 
-apt_packages=(jupyter-nbconvert python3-nbclient python3-ipykernel jupyter-client chromium python3-pandas python3-sklearn postgresql)
+apt_packages=(jupyter-nbconvert python3-nbclient python3-ipykernel jupyter-client chromium python3-pandas python3-sklearn postgresql curl)
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

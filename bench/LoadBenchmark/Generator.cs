@@ -39,7 +39,7 @@ internal static class Generator
         }
     }
 
-    private static ulong Next(ref ulong state)
+    internal static ulong Next(ref ulong state)
     {
         var z = state += 0x9E3779B97F4A7C15UL;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;

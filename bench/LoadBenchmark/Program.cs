@@ -5,11 +5,13 @@ using Microsoft.Data.Analysis;
 using Notebooks.ML.Bench;
 using Notebooks.ML.Data;
 
-// LoadBenchmark: our #!load path (DataLoader.Load) against pandas read_csv and DataFrame.LoadCsv, on the same
-// generated files, in one run. Each measurement runs in its own child process so that its peak RSS is its own.
+// LoadBenchmark: our #!load path against its peers on the same generated files, in one run, one table per case:
+//   parquet  DataLoader.Load vs raw Parquet.Net, DuckDB and our load of the same data as CSV (and pandas if pyarrow is there)
+//   json     DataLoader.Load vs pandas read_json, for a JSON array and JSON lines
+//   csv      DataLoader.Load vs pandas read_csv and DataFrame.LoadCsv, warm, each in a fresh process (peak memory too)
+//   first    the first #!load in a freshly started dotnet-interactive kernel (stdio) vs pandas' first read_csv
 //
-//   dotnet run -c Release --project bench/LoadBenchmark [-- --rows 1000000 --big-rows 3000000 --runs 3 --data DIR]
-//   dotnet run -c Release --project bench/LoadBenchmark -- child ours|ours-parallel|loadcsv FILE WARMUP   (internal)
+//   dotnet run -c Release --project bench/LoadBenchmark [-- --only parquet,json,csv,first --rows 1000000 --big-rows 3000000 --runs 3 --kernels 3 --data DIR]
 //   dotnet run -c Release --project bench/LoadBenchmark -- profile FILE   (where the time goes, in one process)
 
 if (args.Length > 0 && args[0] == "profile")
@@ -22,8 +24,25 @@ if (args.Length > 0 && args[0] == "child")
     return Child.Run(args[1], args[2], args[3]);
 }
 
+if (args.Length > 0 && args[0] == "format-child")
+{
+    return Formats.RunChild(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
+}
+
 var options = Args.Parse(args);
 Directory.CreateDirectory(options.Data);
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {Runner.LoadAverage()}, .NET {Environment.Version}, {Runner.PythonVersion()}");
+Console.WriteLine();
+if (options.Only.Contains("parquet"))
+{
+    Formats.Parquet(options.Data, options.ParquetRows, Math.Max(options.Runs, 5));
+}
+
+if (options.Only.Contains("json"))
+{
+    Formats.Json(options.Data, options.JsonRows, Math.Max(options.Runs, 5));
+}
+
 var warmup = Path.Combine(options.Data, "warmup.csv");
 var files = new List<(string Path, int Rows, bool LoadCsv)>
 {
@@ -43,10 +62,17 @@ foreach (var (path, rows, _) in files.Append((warmup, 2_000, false)))
     }
 }
 
-Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {Runner.LoadAverage()}, .NET {Environment.Version}, {Runner.PythonVersion()}");
-Console.WriteLine($"each cell: best of {options.Runs} runs, each run a fresh process warmed up by three {2_000:N0}-row loads (cold: none); seconds = wall time of the load alone; cpu s = CPU time of the process during it (all threads); peak = the process's peak RSS (VmHWM / ru_maxrss), runtime included");
-Console.WriteLine();
+if (options.Only.Contains("first"))
+{
+    FirstLoad.Run(Runner.RepositoryRoot(), files[0].Path, options.Kernels);
+}
 
+if (!options.Only.Contains("csv"))
+{
+    return 0;
+}
+
+Console.WriteLine($"CSV, warm: each cell best of {options.Runs} runs, each run a fresh process warmed up by three {2_000:N0}-row loads (cold: none); seconds = wall time of the load alone; cpu s = CPU time of the process during it (all threads); peak = the process's peak RSS (VmHWM / ru_maxrss), runtime included");
 var results = new List<Row>();
 foreach (var (path, rows, loadCsv) in files)
 {
@@ -63,7 +89,7 @@ foreach (var (path, rows, loadCsv) in files)
 Table.Print(results);
 return 0;
 
-internal sealed record Args(int Rows, int BigRows, int Runs, string Data, bool SkipLoadCsv)
+internal sealed record Args(int Rows, int BigRows, int Runs, string Data, bool SkipLoadCsv, string[] Only, int ParquetRows, int JsonRows, int Kernels)
 {
     public static Args Parse(string[] args)
     {
@@ -75,7 +101,10 @@ internal sealed record Args(int Rows, int BigRows, int Runs, string Data, bool S
 
         var dataIndex = Array.IndexOf(args, "--data");
         var data = dataIndex >= 0 ? args[dataIndex + 1] : Path.Combine(Path.GetTempPath(), "nbml-load-bench");
-        return new Args(Int("--rows", 1_000_000), Int("--big-rows", 3_000_000), Int("--runs", 3), data, args.Contains("--skip-loadcsv"));
+        var onlyIndex = Array.IndexOf(args, "--only");
+        var only = onlyIndex >= 0 ? args[onlyIndex + 1].Split(',') : ["parquet", "json", "first", "csv"];
+        return new Args(Int("--rows", 1_000_000), Int("--big-rows", 3_000_000), Int("--runs", 3), data, args.Contains("--skip-loadcsv"), only,
+            Int("--parquet-rows", 3_000_000), Int("--json-rows", 200_000), Int("--kernels", 3));
     }
 }
 
@@ -199,31 +228,52 @@ internal static class Runner
         return all.MinBy(m => m.Seconds)! with { PeakBytes = all.Max(m => m.PeakBytes) };
     }
 
-    public static Measurement Dotnet(string tool, string path, string warmup)
+    public static Measurement Dotnet(string tool, string path, string warmup) =>
+        Parse(CaptureSelf(["child", tool, path, warmup]));
+
+    /// <summary>Runs this benchmark again as a child process with <paramref name="arguments"/> and returns its output.</summary>
+    public static string CaptureSelf(IEnumerable<string> arguments)
     {
         var self = Environment.ProcessPath!;
-        var arguments = new List<string>();
+        var all = new List<string>();
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
         {
-            arguments.Add(typeof(Runner).Assembly.Location);
+            all.Add(typeof(Runner).Assembly.Location);
         }
 
-        arguments.AddRange(["child", tool, path, warmup]);
-        return Parse(Capture(self, arguments));
+        all.AddRange(arguments);
+        return Capture(self, all);
+    }
+
+    /// <summary>Runs Debian's python (pandas) with OPENBLAS_* unset: they slow numpy here and do not matter to reading.</summary>
+    public static string CapturePython(IEnumerable<string> arguments) => Capture(Python, ["-c", .. arguments], unsetBlas: true);
+
+    /// <summary>The repository this benchmark was built from (the folder holding Notebooks.sln).</summary>
+    public static string RepositoryRoot()
+    {
+        for (var folder = AppContext.BaseDirectory; folder is not null; folder = Path.GetDirectoryName(folder))
+        {
+            if (File.Exists(Path.Combine(folder, "Notebooks.sln")))
+            {
+                return folder;
+            }
+        }
+
+        throw new InvalidOperationException("Run the benchmark from inside the repository (Notebooks.sln not found above it).");
     }
 
     public static Measurement Pandas(string path, string warmup)
     {
         // OPENBLAS_* slow numpy here and do not matter to read_csv; unset them for the peer as the machine notes advise.
-        return Parse(Capture(Python, ["-c", PandasScript, path, warmup], unsetBlas: true));
+        return Parse(CapturePython([PandasScript, path, warmup]));
     }
 
     private static Measurement Parse(string output) =>
         JsonSerializer.Deserialize<Measurement>(output.Trim().Split('\n')[^1])!;
 
-    private static string Capture(string file, IEnumerable<string> arguments, bool unsetBlas = false)
+    public static string Capture(string file, IEnumerable<string> arguments, string? workingDirectory = null, bool unsetBlas = false)
     {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory ?? "" };
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -241,7 +291,7 @@ internal static class Runner
         process.WaitForExit();
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} exited {process.ExitCode}: {stderr.Result}");
+            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} exited {process.ExitCode}: {stderr.Result}{stdout}");
         }
 
         return stdout;

@@ -31,6 +31,8 @@ public static class NotebooksMLExtension
         ("#!runs", RunsMagic.Usage),
         ("#!threads", ThreadsMagic.Usage),
         ("#!cluster", ClusterMagic.Usage),
+        ("#!serve", ServeMagic.Usage),
+        ("#!export", ExportMagic.Usage),
     ];
 
     /// <summary>Adds the magics and formatters to <paramref name="kernel"/> (once) and shows a card listing them.</summary>
@@ -59,6 +61,8 @@ public static class NotebooksMLExtension
         RunsMagic.Register(root);
         ThreadsMagic.Register(root);
         ClusterMagic.Register(root);
+        ServeMagic.Register(root);
+        ExportMagic.Register(root);
 
         KernelInvocationContext.Current?.Display(new HtmlString(LoadedCard()), "text/html");
     }

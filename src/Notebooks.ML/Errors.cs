@@ -20,6 +20,9 @@ internal static class Errors
         return new($"Could not find the file '{path}' (looked at '{full}').{hint}");
     }
 
+    public static NotebookException OnlyWhitespace(string fileName, long bytes, string expected) =>
+        new($"The file '{fileName}' holds only blank lines and spaces ({bytes:N0} bytes): expected {expected}.");
+
     public static NotebookException IsDirectory(string path) =>
         new($"'{path}' is a folder, not a file. Give the path of a data file inside it.");
 

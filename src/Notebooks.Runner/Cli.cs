@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Microsoft.DotNet.Interactive.Documents;
 using Notebooks.Runner.Reports;
 
@@ -26,10 +27,11 @@ internal static class Cli
         var report = new Option<FileInfo?>("--report", "-r") { Description = "Write a self-contained HTML report (opens offline) to this file." };
         var verify = new Option<bool>("--verify") { Description = "Run twice in fresh kernels and list every cell whose outputs differ (exit 2 if any)." };
         var timeout = new Option<double?>("--timeout") { Description = "Stop a cell that runs longer than this many seconds, and fail the run." };
+        var allowErrors = new Option<bool>("--allow-errors") { Description = "Run every cell even after one fails (nbconvert's name); errors are recorded in the outputs and the report, and the exit code is still 2." };
 
         var run = new Command("run", "Run every cell of a notebook in a fresh in-process kernel with the Notebooks.ML magics.")
         {
-            notebook, parameters, executedOption, report, verify, timeout,
+            notebook, parameters, executedOption, report, verify, timeout, allowErrors,
         };
         run.SetAction((parsed, cancellationToken) => Guard(error, () => RunNotebookAsync(
             new RunRequest(
@@ -38,7 +40,8 @@ internal static class Cli
                 parsed.GetValue(executedOption),
                 parsed.GetValue(report),
                 parsed.GetValue(verify),
-                parsed.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null),
+                parsed.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+                parsed.GetValue(allowErrors)),
             output,
             cancellationToken)));
 
@@ -53,10 +56,11 @@ internal static class Cli
         var worker = WorkerCommand.Create(output, error);
         var root = new RootCommand("Runs C# notebooks headless with the Notebooks.ML magics (#!load, #!train, #!plot) and writes reports.")
         {
-            run, reportCommand, worker,
+            run, reportCommand, ServeCommand.Create(output, error), worker,
         };
-        // A worker leaves its cluster gracefully on Ctrl+C or SIGTERM, which takes a few seconds.
-        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = WorkerCommand.LeaveTimeout }).ConfigureAwait(false);
+        // Ctrl+C and SIGTERM cancel the command; a server then finishes its requests and flushes its prediction log,
+        // and a worker leaves its cluster (WorkerCommand.LeaveTimeout is less than this).
+        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = TimeSpan.FromSeconds(40) }).ConfigureAwait(false);
     }
 
     private sealed record RunRequest(
@@ -65,7 +69,8 @@ internal static class Cli
         FileInfo? Executed,
         FileInfo? Report,
         bool Verify,
-        TimeSpan? Timeout);
+        TimeSpan? Timeout,
+        bool AllowErrors);
 
     /// <summary>Every failure becomes a message and an exit code; the runner never ends with a stack trace.</summary>
     internal static async Task<int> Guard(TextWriter error, Func<Task<int>> action)
@@ -107,7 +112,7 @@ internal static class Cli
         await output.WriteLineAsync($"Running {file.Name} ({codeCells} code cells{(parameters.Count > 0 ? ", parameters " + string.Join(", ", parameters.Select(p => $"{p.Key}={p.Value}")) : "")})").ConfigureAwait(false);
 
         var started = DateTimeOffset.Now;
-        var first = await RunOnceAsync(document, file, request.Timeout, output, cancellationToken).ConfigureAwait(false);
+        var first = await RunOnceAsync(document, file, request, output, cancellationToken).ConfigureAwait(false);
         var finished = DateTimeOffset.Now;
 
         if (request.Executed is not null)
@@ -127,31 +132,36 @@ internal static class Cli
         var elapsed = (finished - started).TotalSeconds;
         if (failed.Length > 0)
         {
-            await output.WriteLineAsync($"Cell {failed[0].Index} failed; {first.Cells.Count(c => c.Succeeded)} of {codeCells} cells succeeded ({elapsed:0.0} s).").ConfigureAwait(false);
-            return CellFailed;
+            await output.WriteLineAsync(Summary(failed, first.Cells.Count(c => c.Succeeded), codeCells, request.AllowErrors, elapsed)).ConfigureAwait(false);
+            if (!request.Verify || !request.AllowErrors)
+            {
+                return CellFailed;
+            }
         }
-
-        await output.WriteLineAsync($"All {first.Cells.Count} cells succeeded in {elapsed:0.0} s.").ConfigureAwait(false);
-        if (!request.Verify)
+        else
         {
-            return Success;
+            await output.WriteLineAsync($"All {first.Cells.Count} cells succeeded in {elapsed:0.0} s.").ConfigureAwait(false);
+            if (!request.Verify)
+            {
+                return Success;
+            }
         }
 
         await output.WriteLineAsync("Verifying: running again in a fresh kernel").ConfigureAwait(false);
         var again = NotebookDocument.Read(file.FullName);
         Parameters.Inject(again, request.Parameters);
-        var second = await RunOnceAsync(again, file, request.Timeout, output, cancellationToken).ConfigureAwait(false);
+        var second = await RunOnceAsync(again, file, request, output, cancellationToken).ConfigureAwait(false);
         var differences = Verification.Compare(first.Document, second.Document);
-        if (differences.Count == 0 && second.Cells.All(c => c.Succeeded))
+        if (differences.Count == 0 && (failed.Length > 0 || second.Cells.All(c => c.Succeeded)))
         {
-            await output.WriteLineAsync($"Verified: both runs gave the same outputs in all {first.Cells.Count} cells.").ConfigureAwait(false);
-            return Success;
+            await output.WriteLineAsync($"Verified: both runs gave the same outputs in all {first.Cells.Count} cells{(failed.Length > 0 ? ", errors included" : "")}.").ConfigureAwait(false);
+            return failed.Length > 0 ? CellFailed : Success;
         }
 
         await output.WriteLineAsync($"Not reproducible: {differences.Count} cell{(differences.Count == 1 ? "" : "s")} differ between two runs.").ConfigureAwait(false);
         foreach (var difference in differences)
         {
-            await output.WriteLineAsync($"  cell {difference.Index}: {difference.FirstLine}").ConfigureAwait(false);
+            await output.WriteLineAsync($"  {difference.Name}:").ConfigureAwait(false);
             foreach (var line in difference.Diff)
             {
                 await output.WriteLineAsync("      " + line).ConfigureAwait(false);
@@ -162,7 +172,7 @@ internal static class Cli
     }
 
     private static async Task<(InteractiveDocument Document, IReadOnlyList<CellResult> Cells)> RunOnceAsync(
-        InteractiveDocument document, FileInfo file, TimeSpan? timeout, TextWriter output, CancellationToken cancellationToken)
+        InteractiveDocument document, FileInfo file, RunRequest request, TextWriter output, CancellationToken cancellationToken)
     {
         Warmup.Start();
         // Relative paths in the notebook (data files) resolve against its folder, as under Jupyter.
@@ -174,13 +184,30 @@ internal static class Cli
         try
         {
             using var reporter = new ConsoleProgressReporter(output, interactive: ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected);
-            return await new NotebookRunner(reporter).RunAsync(document, timeout, cancellationToken).ConfigureAwait(false);
+            return await new NotebookRunner(reporter).RunAsync(document, request.Timeout, request.AllowErrors, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             Environment.CurrentDirectory = previousDirectory;
             Environment.SetEnvironmentVariable(Notebooks.ML.Tracking.RunStore.NotebookVariable, previousNotebook);
         }
+    }
+
+    /// <summary>
+    /// The last line of a run with failures, naming the cells as the editor numbers them:
+    /// <c>Cell 16 (`#!train --data …`) failed; …</c>.
+    /// </summary>
+    private static string Summary(IReadOnlyList<CellResult> failed, int succeeded, int codeCells, bool allowErrors, double elapsed)
+    {
+        if (!allowErrors)
+        {
+            var notRun = codeCells - succeeded - 1;
+            var rest = notRun > 0 ? $"; the {notRun} code cell{(notRun == 1 ? "" : "s")} after it {(notRun == 1 ? "was" : "were")} not run (--allow-errors runs every cell)" : "";
+            return string.Create(CultureInfo.InvariantCulture, $"{CellNames.Capitalized(failed[0].Name)} failed{rest}. {succeeded} of {codeCells} code cells succeeded ({elapsed:0.0} s).");
+        }
+
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{failed.Count} cell{(failed.Count == 1 ? "" : "s")} failed: {string.Join(", ", failed.Select(f => f.Name))}. {succeeded} of {codeCells} code cells succeeded ({elapsed:0.0} s).");
     }
 
     private static async Task<int> ReportAsync(FileInfo executed, FileInfo report, TextWriter output)

@@ -10,12 +10,17 @@ namespace Notebooks.Runner;
 
 /// <summary>
 /// Runs every cell of a notebook in order in a fresh in-process kernel and records the outputs, as Jupyter would
-/// show them, in a new document. Markdown cells are kept as they are.
+/// show them, in a new document. Markdown cells are kept as they are. After a failed cell the rest is not run (as in
+/// papermill), unless errors are allowed (nbconvert's <c>--allow-errors</c>): then every cell runs and each failure is
+/// an error output of its cell.
 /// </summary>
 internal sealed partial class NotebookRunner(IProgressReporter reporter)
 {
+    /// <summary>The runner's own metadata on each executed cell: duration, outcome, or that it was not run.</summary>
+    public const string MetadataKey = "notebooks_ml";
+
     public async Task<(InteractiveDocument Document, IReadOnlyList<CellResult> Cells)> RunAsync(
-        InteractiveDocument notebook, TimeSpan? cellTimeout, CancellationToken cancellationToken)
+        InteractiveDocument notebook, TimeSpan? cellTimeout, bool allowErrors, CancellationToken cancellationToken)
     {
         using var kernel = KernelFactory.Create();
         var executed = new InteractiveDocument();
@@ -26,38 +31,49 @@ internal sealed partial class NotebookRunner(IProgressReporter reporter)
         }
 
         var results = new List<CellResult>();
-        var codeCells = notebook.Elements.Count(e => !NotebookDocument.IsMarkdown(e));
-        var codeIndex = 0;
+        var numbers = CellNames.Numbers(notebook);
+        var count = CellNames.Count(notebook);
         var failed = false;
         for (var i = 0; i < notebook.Elements.Count; i++)
         {
             var cell = notebook.Elements[i];
-            if (NotebookDocument.IsMarkdown(cell) || string.IsNullOrWhiteSpace(cell.Contents) || failed)
+            if (NotebookDocument.IsMarkdown(cell) || string.IsNullOrWhiteSpace(cell.Contents))
             {
-                // After a failure the rest is not run (as in papermill): later cells would only fail confusingly.
                 executed.Add(new InteractiveDocumentElement(cell.Contents, cell.KernelName, []) { Metadata = cell.Metadata });
                 continue;
             }
 
-            codeIndex++;
-            reporter.CellStarted(codeIndex, codeCells, FirstLine(cell.Contents));
-            var (element, result) = await RunCellAsync(kernel, cell, i + 1, cellTimeout, cancellationToken).ConfigureAwait(false);
+            if (failed && !allowErrors)
+            {
+                // After a failure the rest is not run (as in papermill): later cells would only fail confusingly.
+                var skipped = Element(cell, []);
+                skipped.Metadata![MetadataKey] = new Dictionary<string, object> { ["ran"] = false };
+                executed.Add(skipped);
+                continue;
+            }
+
+            var label = numbers[i] is { } number ? $"cell {number,2} of {count}" : "injected parameters";
+            var name = CellNames.Name(numbers[i], cell.Contents);
+            reporter.CellStarted(label, CellNames.FirstLine(cell.Contents));
+            var (element, result) = await RunCellAsync(kernel, cell, numbers[i], name, cellTimeout, cancellationToken).ConfigureAwait(false);
             executed.Add(element);
             results.Add(result);
-            reporter.CellFinished(codeIndex, codeCells, result);
-            failed = !result.Succeeded;
+            reporter.CellFinished(label, CellNames.FirstLine(cell.Contents), result);
+            failed |= !result.Succeeded;
         }
 
         return (executed, results);
     }
 
     private static async Task<(InteractiveDocumentElement, CellResult)> RunCellAsync(
-        CompositeKernel kernel, InteractiveDocumentElement cell, int index, TimeSpan? timeout, CancellationToken cancellationToken)
+        CompositeKernel kernel, InteractiveDocumentElement cell, int? number, string name, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         if (cell.KernelName is not (null or "csharp" or "C#" or "c#"))
         {
-            var message = $"Cell {index} is a '{cell.KernelName}' cell; the runner runs C# cells only.";
-            return (Element(cell, [new ErrorElement("Error", message, [])]), new CellResult(index, false, TimeSpan.Zero, message));
+            var message = $"{CellNames.Capitalized(name)} is a '{cell.KernelName}' cell; the runner runs C# cells only.";
+            var unsupported = Element(cell, [Error(message)]);
+            unsupported.Metadata![MetadataKey] = new Dictionary<string, object> { ["duration_seconds"] = 0.0, ["succeeded"] = false };
+            return (unsupported, new CellResult(number, name, false, TimeSpan.Zero, message));
         }
 
         var outputs = new List<InteractiveDocumentOutputElement>();
@@ -98,7 +114,7 @@ internal sealed partial class NotebookRunner(IProgressReporter reporter)
                     outputs.Add(value);
                     break;
                 case ErrorProduced produced:
-                    outputs.Add(new ErrorElement("Error", produced.Message, []));
+                    outputs.Add(Error(produced.Message));
                     break;
                 case CommandFailed failed when failed.Command == command:
                     error = failed.Message;
@@ -119,8 +135,8 @@ internal sealed partial class NotebookRunner(IProgressReporter reporter)
         {
             await kernel.SendAsync(new Cancel(), CancellationToken.None).ConfigureAwait(false);
             error = cancellationToken.IsCancellationRequested
-                ? $"Cell {index} was interrupted."
-                : $"Cell {index} did not finish within {timeout!.Value.TotalSeconds:0.#} s (--timeout) and was stopped.";
+                ? $"{CellNames.Capitalized(name)} was interrupted."
+                : $"{CellNames.Capitalized(name)} did not finish within {timeout!.Value.TotalSeconds:0.#} s (--timeout) and was stopped.";
         }
         else
         {
@@ -143,21 +159,28 @@ internal sealed partial class NotebookRunner(IProgressReporter reporter)
         outputs.InsertRange(0, streams);
         if (error is not null)
         {
-            outputs.Add(new ErrorElement("Error", error, []));
+            outputs.Add(Error(error));
         }
 
+        // A display emptied in place (a magic's progress line after a failure) shows nothing, so it is not kept.
+        outputs.RemoveAll(o => o is DisplayElement { Data.Count: > 0 } d && d.Data.Values.All(v => v is string { Length: 0 }));
         var element = Element(cell, outputs);
-        element.Metadata ??= new Dictionary<string, object>();
-        element.Metadata["notebooks_ml"] = new Dictionary<string, object>
+        element.Metadata![MetadataKey] = new Dictionary<string, object>
         {
             ["duration_seconds"] = Math.Round(stopwatch.Elapsed.TotalSeconds, 3),
             ["succeeded"] = error is null,
         };
-        return (element, new CellResult(index, error is null, stopwatch.Elapsed, error));
+        return (element, new CellResult(number, name, error is null, stopwatch.Elapsed, error));
     }
 
     private static InteractiveDocumentElement Element(InteractiveDocumentElement cell, IEnumerable<InteractiveDocumentOutputElement> outputs) =>
-        new(cell.Contents, cell.KernelName ?? "csharp", outputs) { Metadata = cell.Metadata is null ? null : new Dictionary<string, object>(cell.Metadata) };
+        new(cell.Contents, cell.KernelName ?? "csharp", outputs) { Metadata = cell.Metadata is null ? new Dictionary<string, object>() : new Dictionary<string, object>(cell.Metadata) };
+
+    /// <summary>
+    /// An error output as nbconvert --allow-errors writes one: name, value, and the message's lines as the traceback
+    /// (what Jupyter shows).
+    /// </summary>
+    private static ErrorElement Error(string message) => new(message, "Error", message.Split('\n'));
 
     private static DisplayElement Display(DisplayEvent e) => new(Data(e));
 
@@ -187,10 +210,4 @@ internal sealed partial class NotebookRunner(IProgressReporter reporter)
 
     [GeneratedRegex("""^\s*#i\s+"nuget:""", RegexOptions.IgnoreCase)]
     private static partial Regex NugetSource();
-
-    private static string FirstLine(string code)
-    {
-        var line = code.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
-        return line.Length > 60 ? line[..57] + "..." : line;
-    }
 }

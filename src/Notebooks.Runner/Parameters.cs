@@ -122,14 +122,14 @@ internal static class Parameters
         }
 
         var declared = Declarations(document.Elements[index].Contents).ToDictionary(d => d.Name, StringComparer.Ordinal);
-        var cellNumber = document.Elements.Take(index + 1).Count(e => !NotebookDocument.IsMarkdown(e));
+        var cellNumber = CellNames.Numbers(document)[index];
         var lines = new List<string> { "// Parameters injected by notebooks run -p" };
         foreach (var (name, value) in values)
         {
             if (!declared.TryGetValue(name, out var parameter))
             {
                 var known = declared.Count == 0 ? "none" : string.Join(", ", declared.Keys);
-                throw new RunnerException($"Unknown parameter '{name}'. The parameters cell (code cell {cellNumber}) defines: {known}.");
+                throw new RunnerException($"Unknown parameter '{name}'. The parameters cell (cell {cellNumber}) defines: {known}.");
             }
 
             lines.Add($"{name} = {Literal(parameter, value)};");

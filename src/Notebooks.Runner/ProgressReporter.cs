@@ -6,15 +6,17 @@ namespace Notebooks.Runner;
 /// <summary>Where the runner tells what it is doing.</summary>
 internal interface IProgressReporter
 {
-    void CellStarted(int index, int count, string firstLine);
+    /// <summary>A cell starts: <paramref name="label"/> is <c>cell 16 of 20</c> (see <see cref="CellNames"/>).</summary>
+    void CellStarted(string label, string firstLine);
 
-    void CellFinished(int index, int count, CellResult result);
+    /// <summary>A cell has finished, well or not.</summary>
+    void CellFinished(string label, string firstLine, CellResult result);
 }
 
 /// <summary>
-/// Progress on the terminal: one line per cell with its time and outcome. On an interactive terminal the running
-/// cell's line is rewritten in place every half second with the elapsed time; redirected output (CI logs, pipes) gets
-/// plain lines only.
+/// Progress on the terminal: one line per cell with its number (as the editor shows it), outcome, time and first
+/// line. On an interactive terminal the running cell's line is rewritten in place every half second with the elapsed
+/// time; redirected output (CI logs, pipes) gets plain lines only.
 /// </summary>
 internal sealed class ConsoleProgressReporter : IProgressReporter, IDisposable
 {
@@ -32,11 +34,11 @@ internal sealed class ConsoleProgressReporter : IProgressReporter, IDisposable
         _timer = interactive ? new Timer(_ => Redraw(), null, TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(500)) : null;
     }
 
-    public void CellStarted(int index, int count, string firstLine)
+    public void CellStarted(string label, string firstLine)
     {
         lock (_lock)
         {
-            _running = string.Create(CultureInfo.InvariantCulture, $"  cell {index,2} of {count}  running    {{0,6:0.0}} s  {firstLine}");
+            _running = string.Create(CultureInfo.InvariantCulture, $"  {label}  running {{0,6:0.0}} s  {firstLine.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal)}");
             _cell.Restart();
         }
 
@@ -60,7 +62,7 @@ internal sealed class ConsoleProgressReporter : IProgressReporter, IDisposable
         }
     }
 
-    public void CellFinished(int index, int count, CellResult result)
+    public void CellFinished(string label, string firstLine, CellResult result)
     {
         lock (_lock)
         {
@@ -71,7 +73,7 @@ internal sealed class ConsoleProgressReporter : IProgressReporter, IDisposable
                 _output.Write("\r\u001b[2K");
             }
 
-            _output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  cell {index,2} of {count}  {mark,-8} {result.Duration.TotalSeconds,6:0.00} s"));
+            _output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {label}  {mark,-7} {result.Duration.TotalSeconds,6:0.00} s  {firstLine}"));
             foreach (var line in (result.Error ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries).Take(12))
             {
                 _output.WriteLine("      " + line.TrimEnd());

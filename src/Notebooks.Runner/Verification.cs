@@ -6,8 +6,8 @@ using Microsoft.DotNet.Interactive.Documents;
 
 namespace Notebooks.Runner;
 
-/// <summary>One cell whose outputs differed between two runs, with a short diff.</summary>
-internal sealed record CellDifference(int Index, string FirstLine, IReadOnlyList<string> Diff);
+/// <summary>One cell whose outputs differed between two runs, named as <see cref="CellNames"/> does, with a short diff.</summary>
+internal sealed record CellDifference(string Name, IReadOnlyList<string> Diff);
 
 /// <summary>Compares two executed copies of a notebook cell by cell, volatile parts normalised.</summary>
 internal static class Verification
@@ -17,7 +17,7 @@ internal static class Verification
     public static IReadOnlyList<CellDifference> Compare(InteractiveDocument first, InteractiveDocument second)
     {
         var differences = new List<CellDifference>();
-        var codeIndex = 0;
+        var numbers = CellNames.Numbers(first);
         for (var i = 0; i < Math.Min(first.Elements.Count, second.Elements.Count); i++)
         {
             if (NotebookDocument.IsMarkdown(first.Elements[i]) || string.IsNullOrWhiteSpace(first.Elements[i].Contents))
@@ -25,12 +25,11 @@ internal static class Verification
                 continue;
             }
 
-            codeIndex++;
             var a = Text(first.Elements[i]);
             var b = Text(second.Elements[i]);
             if (a != b)
             {
-                differences.Add(new CellDifference(codeIndex, FirstLine(first.Elements[i].Contents), Diff(a, b)));
+                differences.Add(new CellDifference(CellNames.Name(numbers[i], first.Elements[i].Contents), Diff(a, b)));
             }
         }
 
@@ -113,11 +112,5 @@ internal static class Verification
 
         var start = Math.Max(0, Math.Min(at - 40, text.Length - width));
         return (start > 0 ? "…" : "") + text.Substring(start, Math.Min(width, text.Length - start)) + (start + width < text.Length ? "…" : "");
-    }
-
-    private static string FirstLine(string code)
-    {
-        var line = code.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
-        return line.Length > 60 ? line[..57] + "..." : line;
     }
 }

@@ -3,9 +3,9 @@ using Notebooks.Tests;
 namespace Notebooks.EndToEnd.Tests;
 
 /// <summary>
-/// Packs Notebooks.ML and Notebooks.ML.Interactive into a folder of their own and prepares an empty NuGet cache, so
-/// that the real kernel loads today's code (the NuGet cache would otherwise keep the first 0.1.0 it ever saw).
-/// Shared by every test in the collection; built once.
+/// Packs Notebooks.ML, Notebooks.ML.Serving, Notebooks.ML.Interactive and the `notebooks` tool (Notebooks.ML.Runner)
+/// into a folder of their own and prepares an empty NuGet cache, so that the real kernel loads today's code (the
+/// NuGet cache would otherwise keep the first 0.1.0 it ever saw). Shared by every test in the collection; built once.
 /// </summary>
 public sealed class KernelEnvironment : IAsyncLifetime
 {
@@ -30,7 +30,7 @@ public sealed class KernelEnvironment : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(NugetCache);
-        foreach (var project in new[] { Path.Combine("src", "Notebooks.ML"), Path.Combine("src", "Notebooks.ML.Cluster"), Path.Combine("kernel-extension", "Notebooks.ML.Interactive") })
+        foreach (var project in new[] { Path.Combine("src", "Notebooks.ML"), Path.Combine("src", "Notebooks.ML.Serving"), Path.Combine("src", "Notebooks.ML.Cluster"), Path.Combine("kernel-extension", "Notebooks.ML.Interactive"), Path.Combine("src", "Notebooks.Runner") })
         {
             var pack = await Processes.RunAsync("dotnet", ["pack", Path.Combine(Repo.Root, project), "-c", "Release", "-o", Packages],
                 Repo.Root, timeout: TimeSpan.FromMinutes(8));

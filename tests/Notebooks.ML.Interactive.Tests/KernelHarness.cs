@@ -49,6 +49,34 @@ public sealed record Submission(string Code, KernelEvent[] Events)
 
     public string Text => string.Join("\n", Outputs.Select(v => v.Value));
 
+    /// <summary>What the cell shows in the end: every display at its last value (an update replaces what it updates).</summary>
+    public IReadOnlyList<string> Shown
+    {
+        get
+        {
+            var shown = new List<string>();
+            var at = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var e in Events.OfType<DisplayEvent>())
+            {
+                var value = string.Join("\n", e.FormattedValues.Select(v => v.Value));
+                if (e is DisplayedValueUpdated { ValueId: { } updated } && at.TryGetValue(updated, out var index))
+                {
+                    shown[index] = value;
+                    continue;
+                }
+
+                if (e is DisplayedValueProduced { ValueId: { } id })
+                {
+                    at[id] = shown.Count;
+                }
+
+                shown.Add(value);
+            }
+
+            return shown;
+        }
+    }
+
     public Submission ShouldSucceed()
     {
         Assert.True(Failure is null, $"'{Code}' failed: {Failure?.Message}");

@@ -90,7 +90,7 @@ public sealed class LoadMagicTests : IDisposable
     public async Task Load_shows_help_with_every_option()
     {
         var help = (await _kernel.SubmitAsync("#!load -h")).ShouldSucceed().Html;
-        foreach (var option in new[] { "--as", "--format", "--separator", "--no-header", "--types", "--sql", "--derive", "--where", "--sample", "--seed" })
+        foreach (var option in new[] { "--as", "--format", "--encoding", "--separator", "--no-header", "--types", "--sql", "--derive", "--where", "--sample", "--seed" })
         {
             Assert.Contains(option, help, StringComparison.Ordinal);
         }
@@ -196,6 +196,7 @@ public sealed class LoadMagicTests : IDisposable
         { "invalid.json", "Line 2, character 9 of 'invalid.json' is not valid JSON" },
         { "broken.parquet", "Could not read 'broken.parquet' as Parquet" },
         { "nope.csv", "Could not find the file" },
+        { "whitespace_only.csv", "The file 'whitespace_only.csv' holds only blank lines and spaces (9 bytes): expected a header line with column names." },
     };
 
     [Theory]
@@ -227,5 +228,65 @@ public sealed class LoadMagicTests : IDisposable
         Assert.Contains("    ^", compile, StringComparison.Ordinal);
         Assert.Same(before, _kernel.Variable<DataFrame>("df"));
         (await _kernel.SubmitAsync("df.Rows.Count")).ShouldSucceed();
+    }
+
+    [Fact]
+    public async Task Blank_lines_and_a_guessed_encoding_are_said_on_the_card()
+    {
+        var blank = (await _kernel.SubmitAsync($"#!load {Corpus("blank_lines.csv")} --as people")).ShouldSucceed().Html;
+        Assert.Contains("skipped 3 blank lines", blank, StringComparison.Ordinal);
+        Assert.Equal(3, _kernel.Variable<DataFrame>("people")!.Rows.Count);
+
+        var latin = (await _kernel.SubmitAsync($"#!load {Corpus("windows1252.csv")} --as towns")).ShouldSucceed().Html;
+        Assert.Contains("read as Windows-1252", latin, StringComparison.Ordinal);
+        Assert.Equal("José", _kernel.Variable<DataFrame>("towns")!.Columns["name"][0]);
+
+        (await _kernel.SubmitAsync($"#!load {Corpus("windows1252.csv")} --encoding latin1 --as towns")).ShouldSucceed();
+        Assert.Equal("São Paulo", _kernel.Variable<DataFrame>("towns")!.Columns["city"][0]);
+        var bad = (await _kernel.SubmitAsync($"#!load {Corpus("windows1252.csv")} --encoding klingon --as towns")).ShouldFail();
+        Assert.Contains("The option --encoding got 'klingon'", bad, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_row_over_16_MB_fails_with_where_and_what_to_do_never_unexpectedly()
+    {
+        var path = Path.Combine(_folder, "huge.csv");
+        using (var writer = new StreamWriter(path))
+        {
+            writer.Write("id,text\n1,");
+            writer.Write(new string('y', 17 << 20));
+            writer.Write("\n");
+        }
+
+        (await _kernel.SubmitAsync("#!load data/iris.csv --as df")).ShouldSucceed();
+        var before = _kernel.Variable<DataFrame>("df");
+
+        var message = (await _kernel.SubmitAsync($"#!load {path} --as df")).ShouldFail();
+
+        Assert.DoesNotContain("unexpectedly", message, StringComparison.Ordinal);
+        Assert.Contains("Line 2 of 'huge.csv' starts a row of", message, StringComparison.Ordinal);
+        Assert.Contains("column 'text'", message, StringComparison.Ordinal);
+        Assert.Same(before, _kernel.Variable<DataFrame>("df"));
+    }
+
+    public static TheoryData<string> CorpusFiles()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(Repo.Path_("tests", "Notebooks.ML.Tests", "Data", "Corpus")).Where(f => !f.EndsWith(".md", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetFileName(file));
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(CorpusFiles))]
+    public async Task No_corpus_file_reaches_the_unexpected_failure_message(string file)
+    {
+        var result = await _kernel.SubmitAsync($"#!load {Corpus(file)} --as corpus");
+        var text = result.Failure?.Message ?? "";
+        Assert.DoesNotContain("unexpectedly", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
     }
 }

@@ -36,7 +36,8 @@ public sealed class PlotMagicTests : IDisposable
     [InlineData("#!plot iris --kind violin --x Species --y Petal.Length", "\"type\":\"violin\"", "Petal.Length by Species")]
     [InlineData("#!plot iris --kind heatmap --x Species --y Petal.Width --z Sepal.Length --agg mean", "\"type\":\"heatmap\"", "Mean Sepal.Length by Species and Petal.Width")]
     [InlineData("#!plot iris --kind corr", "\"type\":\"heatmap\"", "Correlation of numeric columns")]
-    [InlineData("#!plot iris --kind scatter-matrix --columns Sepal.Length,Petal.Length --color Species", "\"type\":\"splom\"", "Scatter matrix of Sepal.Length, Petal.Length by Species")]
+    [InlineData("#!plot iris --kind scatter-matrix --columns Sepal.Length,Petal.Length,Petal.Width --color Species", "\"type\":\"splom\"", "Scatter matrix of Sepal.Length, Petal.Length, Petal.Width by Species")]
+    [InlineData("#!plot iris --kind scatter-matrix --columns Sepal.Length,Petal.Length --color Species", "\"type\":\"scatter\"", "Petal.Length vs Sepal.Length by Species")]
     [InlineData("#!plot iris --kind scatter --x Sepal.Length --y Sepal.Width --title \"My flowers\"", "\"type\":\"scatter\"", "My flowers")]
     public async Task Plot_draws_every_kind(string magic, string trace, string title)
     {
@@ -53,8 +54,8 @@ public sealed class PlotMagicTests : IDisposable
         (await _kernel.SubmitAsync("#!load data/diamonds.csv")).ShouldSucceed();
         (await _kernel.SubmitAsync("#!seed 5")).ShouldSucceed();
 
-        var sessionSeed = (await _kernel.SubmitAsync("#!plot diamonds --kind scatter-matrix --columns carat,price --color cut")).ShouldSucceed().Html;
-        var ownSeed = (await _kernel.SubmitAsync("#!plot diamonds --kind scatter-matrix --columns carat,price --color cut --seed 9")).ShouldSucceed().Html;
+        var sessionSeed = (await _kernel.SubmitAsync("#!plot diamonds --kind scatter-matrix --columns carat,price,depth --color cut")).ShouldSucceed().Html;
+        var ownSeed = (await _kernel.SubmitAsync("#!plot diamonds --kind scatter-matrix --columns carat,price,depth --color cut --seed 9")).ShouldSucceed().Html;
 
         Assert.Contains("showing 10,000 of 53,940 rows: a random sample (seed 5), stratified by cut", sessionSeed, StringComparison.Ordinal);
         Assert.Contains("(seed 9)", ownSeed, StringComparison.Ordinal);

@@ -127,6 +127,7 @@ public sealed class TrainMagicTests : IDisposable
         var stopped = stopwatch.Elapsed;
 
         Assert.Contains(result.Events, e => e is CommandFailed);
+        AssertNoProgressLeft(new Submission("#!train (interrupted)", result.Events.ToArray()));
         Assert.True(stopped < TimeSpan.FromSeconds(2), $"stopping took {stopped}");
         Assert.Same(before, _kernel.Variable<TrainedModel>("m"));
         stopwatch.Restart();
@@ -150,9 +151,32 @@ public sealed class TrainMagicTests : IDisposable
     public async Task Train_explains_bad_input_and_the_kernel_stays_usable(string magic, string expected)
     {
         (await _kernel.SubmitAsync("#!load data/iris.csv")).ShouldSucceed();
-        Assert.Contains(expected, (await _kernel.SubmitAsync(magic)).ShouldFail(), StringComparison.Ordinal);
+        var failed = await _kernel.SubmitAsync(magic);
+        Assert.Contains(expected, failed.ShouldFail(), StringComparison.Ordinal);
+        AssertNoProgressLeft(failed);
         (await _kernel.SubmitAsync("iris.Rows.Count")).ShouldSucceed();
     }
+
+    [Fact]
+    public async Task A_train_that_fails_after_its_progress_appeared_leaves_only_the_error()
+    {
+        (await _kernel.SubmitAsync("#!load data/iris.csv")).ShouldSucceed();
+        // The label is checked once training has started (the progress display is up): the display must go again.
+        var failed = await _kernel.SubmitAsync("#!train --data iris --label Specis");
+        failed.ShouldFail();
+        var progress = failed.Events.OfType<DisplayedValueProduced>().Single();
+        Assert.Contains("Starting", progress.FormattedValues.Single().Value, StringComparison.Ordinal);
+        Assert.Equal("", failed.Events.OfType<DisplayedValueUpdated>().Last(u => u.ValueId == progress.ValueId).FormattedValues.Single().Value);
+        AssertNoProgressLeft(failed);
+    }
+
+    /// <summary>A progress card (phase, elapsed, bar) is no longer shown once the cell has ended.</summary>
+    private static void AssertNoProgressLeft(Submission submission) =>
+        Assert.All(submission.Shown, shown =>
+        {
+            Assert.DoesNotContain("<div class=\"nbml-bar\">", shown, StringComparison.Ordinal);
+            Assert.DoesNotContain(" elapsed", shown, StringComparison.Ordinal);
+        });
 
     [Fact]
     public async Task Train_fails_clearly_on_a_label_with_one_class()

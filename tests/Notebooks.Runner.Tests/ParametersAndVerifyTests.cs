@@ -19,6 +19,9 @@ public sealed class ParametersAndVerifyTests : IDisposable
         Assert.True(exitCode == 0, output + error);
         var text = File.ReadAllText(executed);
         Assert.Contains("hello there x5 r0.25 !", text, StringComparison.Ordinal);
+        // The injected cell is not in the user's notebook: the cell after it keeps its number (3, after a markdown cell and the parameters).
+        Assert.Contains("  cell  3 of 3  ok", output, StringComparison.Ordinal);
+        Assert.Contains("  injected parameters  ok", output, StringComparison.Ordinal);
         var cells = JsonDocument.Parse(text).RootElement.GetProperty("cells").EnumerateArray().ToArray();
         var injected = cells.Single(c => c.GetProperty("metadata").TryGetProperty("tags", out var tags) && tags.GetRawText().Contains("injected-parameters", StringComparison.Ordinal));
         var source = string.Concat(injected.GetProperty("source").EnumerateArray().Select(l => l.GetString()));
@@ -56,7 +59,7 @@ public sealed class ParametersAndVerifyTests : IDisposable
     }
 
     [Theory]
-    [InlineData("nmae=x", "Unknown parameter 'nmae'. The parameters cell (code cell 1) defines: name, count, ratio, loud.")]
+    [InlineData("nmae=x", "Unknown parameter 'nmae'. The parameters cell (cell 2) defines: name, count, ratio, loud.")]
     [InlineData("count=many", "-p count=many: 'many' is not a whole number (the parameters cell has int count = 2).")]
     [InlineData("loud=yes", "'yes' is not true or false")]
     [InlineData("novalue", "-p expects NAME=VALUE, got 'novalue'")]
@@ -74,8 +77,9 @@ public sealed class ParametersAndVerifyTests : IDisposable
 
         Assert.Equal(2, exitCode);
         Assert.Contains("Not reproducible: 1 cell differ", output, StringComparison.Ordinal);
-        Assert.Contains("cell 2: Console.WriteLine(new Random().Next());", output, StringComparison.Ordinal);
-        Assert.DoesNotContain("cell 1:", output, StringComparison.Ordinal);
+        // Numbered as in the editor: the markdown cell on top is cell 1.
+        Assert.Contains("  cell 3 (`Console.WriteLine(new Random().Next());`):\n      - ", output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.DoesNotContain("cell 2 (", output.Split("Not reproducible")[1], StringComparison.Ordinal);
     }
 
     public static TheoryData<string> Samples() => new(Directory.GetFiles(Repo.Path_("notebooks"), "*.*")

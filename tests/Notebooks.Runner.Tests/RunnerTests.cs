@@ -52,10 +52,13 @@ public sealed class RunnerTests : IDisposable
 
         Assert.Equal(2, exitCode);
         Assert.Contains("boom from cell 2", output, StringComparison.Ordinal);
+        // Cells are named as the editor numbers them: the markdown cell on top is cell 1.
+        Assert.Contains("Cell 3 (`throw new InvalidOperationException(\"boom from cell 2\");`) failed; the 1 code cell after it was not run (--allow-errors runs every cell). 1 of 3 code cells succeeded", output, StringComparison.Ordinal);
         var cells = CodeCells(executed);
         Assert.Contains("before", Outputs(cells[0]), StringComparison.Ordinal);
         Assert.Contains("boom from cell 2", Outputs(cells[1]), StringComparison.Ordinal);
         Assert.Equal("[]", Outputs(cells[2]).Replace(" ", "", StringComparison.Ordinal));
+        Assert.False(cells[2].GetProperty("metadata").GetProperty("notebooks_ml").GetProperty("ran").GetBoolean());
     }
 
     [Fact]
@@ -87,7 +90,7 @@ public sealed class RunnerTests : IDisposable
         var started = DateTime.UtcNow;
         var (exitCode, output, error) = await RunAsync("run", Fixture("slow.ipynb"), "--timeout", "2");
         Assert.True(exitCode == 2, output + error);
-        Assert.Contains("did not finish within 2 s", output, StringComparison.Ordinal);
+        Assert.Contains("Cell 1 (`await Task.Delay(TimeSpan.FromSeconds(30));`) did not finish within 2 s (--timeout) and was stopped.", output, StringComparison.Ordinal);
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(25));
     }
 

@@ -19,6 +19,9 @@ public sealed class LoadData : MagicCommand
     /// <summary>The format, when the extension does not tell.</summary>
     public string? Format { get; set; }
 
+    /// <summary>The text encoding (utf-8, windows-1252, latin1, utf-16 …).</summary>
+    public string? Encoding { get; set; }
+
     /// <summary>The field separator.</summary>
     public string? Separator { get; set; }
 
@@ -47,7 +50,7 @@ public sealed class LoadData : MagicCommand
 /// <summary><c>#!load</c>: a data file into a DataFrame variable, with a schema card.</summary>
 internal static class LoadMagic
 {
-    public const string Usage = "#!load PATH [--as NAME] [--format csv|tsv|json|jsonl|parquet] [--separator CHAR] [--no-header] [--types COL:TYPE,...] [--sql QUERY] [--derive \"NAME = EXPR\"]... [--where PREDICATE] [--sample N] [--seed N]";
+    public const string Usage = "#!load PATH [--as NAME] [--format csv|tsv|json|jsonl|parquet] [--encoding NAME] [--separator CHAR] [--no-header] [--types COL:TYPE,...] [--sql QUERY] [--derive \"NAME = EXPR\"]... [--where PREDICATE] [--sample N] [--seed N]";
 
     public static void Register(Kernel kernel)
     {
@@ -62,6 +65,7 @@ internal static class LoadMagic
                 new("--path", "The data file to load (relative to the notebook's folder).") { AllowImplicitName = true, TypeHint = "file" },
                 new("--as", "The variable to create (default: the file's name made an identifier, e.g. iris.csv → iris)."),
                 new KernelDirectiveParameter("--format", "The file format when the extension does not say: csv, tsv, json (an array of objects), jsonl (one object per line) or parquet.").AddCompletions(() => DataLoader.Formats),
+                new KernelDirectiveParameter("--encoding", "The text encoding of a CSV, TSV or JSON file: utf-8, windows-1252, latin1, utf-16, utf-16be, ascii (or another .NET encoding name). Default: UTF-8, and Windows-1252 when the bytes are not valid UTF-8 (as Excel writes CSV), said on the card.").AddCompletions(() => TextEncodings.Names),
                 new("--separator", "The field separator: a character, or tab; detected from the header when omitted."),
                 new("--no-header", "The first line is data; columns are named Column1, Column2, …") { Flag = true },
                 new("--types", "Column types that override inference: COL:TYPE,… with TYPE one of int, long, double, bool, datetime, string."),
@@ -78,6 +82,7 @@ internal static class LoadMagic
                 "#!load data/iris.csv",
                 "#!load data/penguins.csv --as penguins --types year:string",
                 "#!load measurements.txt --separator ; --no-header",
+                "#!load export.csv --encoding windows-1252",
                 "#!load data/diamonds.csv --derive \"price_per_carat = price / carat\" --where \"cut == \\\"Ideal\\\" && price_per_carat > 5000\"",
                 "#!load data/wine.csv --where \"od280_od315_of_diluted_wines > 3\" --sample 50 --seed 7",
                 "#!load data/iris.csv --sql \"SELECT Species, avg(\\\"Petal.Length\\\") AS petal FROM data GROUP BY Species\" --as bySpecies",
@@ -98,6 +103,7 @@ internal static class LoadMagic
         var options = new LoadOptions
         {
             Format = command.Format,
+            Encoding = command.Encoding,
             Separator = Separator(command.Separator),
             NoHeader = command.NoHeader,
             Types = TypeOverrides(command.Types),
@@ -111,8 +117,12 @@ internal static class LoadMagic
         // Loading runs off the kernel's thread; the variable is only set once the whole file has loaded, so a
         // failed load leaves whatever the variable held before.
         var loaded = await Task.Run(() => DataLoader.Load(command.Path, options), context.CancellationToken).ConfigureAwait(false);
+
+        // The card's statistics (a pass over every column) are computed on another core while the kernel sets the variable.
+        var schema = Task.Run(() => loaded.Schema);
         await session.SetAsync<DataFrame>(name, loaded.Data).ConfigureAwait(false);
         RunsMagic.DataLoaded(context, name, loaded); // Models trained on what this name held before are now stale (issue 7).
+        await schema.ConfigureAwait(false);
         context.Display(new HtmlString(Cards.Loaded(loaded, name)), "text/html");
     }
 

@@ -189,9 +189,12 @@ internal static class RunsMagic
         }
     }
 
+    /// <summary>The store this session records runs in (set by <c>#!runs store</c>), or null for the default: where served models log too.</summary>
+    public static string? StoreLocation(Kernel kernel) => RunsSession.For(kernel).Location;
+
     /// <summary>Tells the session which data <paramref name="name"/> holds now (called from <see cref="LoadMagic"/>).</summary>
     public static void DataLoaded(KernelInvocationContext context, string name, LoadedData data) =>
-        RunsSession.For(context.HandlingKernel).Watch.Observe(name, data.Fingerprint, data.Source);
+        RunsSession.For(context.HandlingKernel).Watch.Observe(name, data);
 
     private static Task HandleRootAsync(ShowRuns command, KernelInvocationContext context)
     {

@@ -155,16 +155,22 @@ internal static class TrainMagic
         var display = context.Display(new HtmlString(Cards.Progress(new TrainingProgress("Starting", 1, 1, TimeSpan.Zero, ""))), "text/html");
         var live = new LiveProgress(display);
         TrainedModel model;
-        using (var ticker = new Timer(_ => live.Tick(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)))
+        try
         {
-            try
-            {
-                model = await Task.Run(() => ModelTrainer.Train(frame, options, live, context.CancellationToken), context.CancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                live.Stop();
-            }
+            using var ticker = new Timer(_ => live.Tick(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+            // An interrupt completes the cell at once, before training has stopped: the display is emptied while it still can be.
+            using var interrupted = context.CancellationToken.Register(live.Clear);
+            model = await Task.Run(() => ModelTrainer.Train(frame, options, live, context.CancellationToken), context.CancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Failed or interrupted: the progress line goes, so that the error is all the cell shows.
+            live.Clear();
+            throw;
+        }
+        finally
+        {
+            live.Stop();
         }
 
         await session.SetAsync(name, model).ConfigureAwait(false);
@@ -218,6 +224,16 @@ internal static class TrainMagic
             lock (_gate)
             {
                 _stopped = true;
+            }
+        }
+
+        /// <summary>Stops, and empties the display (a display cannot be taken out of a cell; an empty one shows nothing).</summary>
+        public void Clear()
+        {
+            lock (_gate)
+            {
+                _stopped = true;
+                display.Update(new HtmlString(""));
             }
         }
 

@@ -46,9 +46,17 @@ internal sealed class Binning
             return new Binning(-0.5, 1, 1);
         }
 
+        if (min == max)
+        {
+            // One value: a bin around it, a tenth of its size wide (whole numbers: at least 1), not a sliver of width 1e-9.
+            var around = min == 0 ? 1 : Nice(Math.Abs(min) / 10);
+            around = Math.Abs(min) < 1e15 && min == Math.Floor(min) ? Math.Max(1, Math.Round(around)) : around;
+            return new Binning(min - (around / 2), around, requested ?? 1);
+        }
+
         if (requested is > 0)
         {
-            return min == max ? new Binning(min - 0.5, 1, requested.Value) : new Binning(min, (max - min) / requested.Value, requested.Value);
+            return new Binning(min, (max - min) / requested.Value, requested.Value);
         }
 
         // Quartiles of an evenly strided sample: exact for small data, close enough for a bin width on large data.
@@ -64,10 +72,6 @@ internal sealed class Binning
 
         sample.Sort();
         var whole = sample.TrueForAll(v => Math.Abs(v) < 1e15 && v == Math.Floor(v));
-        if (min == max)
-        {
-            return new Binning(min - 0.5, 1, 1);
-        }
 
         var span = CollectionsMarshal.AsSpan(sample);
         var iqr = Statistics.Quantile(span, 0.75) - Statistics.Quantile(span, 0.25);

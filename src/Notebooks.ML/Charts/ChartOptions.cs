@@ -35,4 +35,7 @@ public sealed class ChartOptions
 
     /// <summary>The seed for down-sampling large data, so the same data always gives the same picture.</summary>
     public int Seed { get; init; } = 1;
+
+    /// <summary>Draws a small multiple, as <c>#!profile</c> lays them out: a small size, category labels shortened.</summary>
+    internal bool Small { get; init; }
 }

@@ -6,6 +6,15 @@ namespace Notebooks.ML.Charts;
 /// <summary>The charts on a training result card, built with the same style as <see cref="Plot"/>.</summary>
 public static class ModelCharts
 {
+    /// <summary>
+    /// The most rows a chart of predictions (predicted against actual, residuals) ships: a seeded random sample of
+    /// larger test sets, said on the chart. A 3,000,000-row training has 600,000 test rows, too many to draw twice.
+    /// </summary>
+    public const int MaxPredictionPoints = 20_000;
+
+    /// <summary>The most columns a feature importance chart shows: those whose shuffling costs most.</summary>
+    public const int MaxImportanceBars = 30;
+
     /// <summary>The ROC curve of binary scores against true labels, with the area under it in the title.</summary>
     public static GenericChart Roc(IReadOnlyList<bool> actual, IReadOnlyList<double> scores, double auc)
     {
@@ -88,8 +97,8 @@ public static class ModelCharts
         return order;
     }
 
-    /// <summary>A confusion matrix heatmap: rows are true classes, columns predicted ones.</summary>
-    public static GenericChart ConfusionMatrix(IReadOnlyList<string> classes, IReadOnlyList<IReadOnlyList<double>> counts)
+    /// <summary>A confusion matrix heatmap: rows are true classes, columns predicted ones; <paramref name="rows"/> names the rows counted.</summary>
+    public static GenericChart ConfusionMatrix(IReadOnlyList<string> classes, IReadOnlyList<IReadOnlyList<double>> counts, string rows = "test set")
     {
         ArgumentNullException.ThrowIfNull(classes);
         ArgumentNullException.ThrowIfNull(counts);
@@ -101,22 +110,27 @@ public static class ModelCharts
         heatmap.SetProperty("zmin", 0);
         heatmap.SetProperty("texttemplate", "%{z}");
         heatmap.SetProperty("hovertemplate", "true %{y}, predicted %{x}: %{z}<extra></extra>");
-        var layout = ChartStyle.Layout("Confusion matrix (test set)", "predicted", "actual");
-        layout.SetProperty("yaxis", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = "actual" }, ["autorange"] = "reversed", ["type"] = "category", ["automargin"] = true });
-        layout.SetProperty("xaxis", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = "predicted" }, ["type"] = "category", ["automargin"] = true });
+        var layout = ChartStyle.Layout($"Confusion matrix ({rows})", "predicted", "actual");
+        var yAxis = new Dictionary<string, object> { ["title"] = ChartStyle.AxisTitle("actual"), ["autorange"] = "reversed", ["type"] = "category", ["automargin"] = true };
+        var xAxis = new Dictionary<string, object> { ["title"] = ChartStyle.AxisTitle("predicted"), ["type"] = "category", ["automargin"] = true };
+        ChartStyle.CategoryLabels(xAxis, classes);
+        ChartStyle.CategoryLabels(yAxis, classes);
+        layout.SetProperty("yaxis", yAxis);
+        layout.SetProperty("xaxis", xAxis);
         return ChartStyle.Chart([heatmap], layout);
     }
 
-    /// <summary>Predicted against actual values, with the line where they would be equal.</summary>
-    public static GenericChart PredictedVsActual(IReadOnlyList<double> actual, IReadOnlyList<double> predicted)
+    /// <summary>Predicted against actual values, with the line where they would be equal; <paramref name="rows"/> names the rows.</summary>
+    public static GenericChart PredictedVsActual(IReadOnlyList<double> actual, IReadOnlyList<double> predicted, string rows = "test set")
     {
         ArgumentNullException.ThrowIfNull(actual);
         ArgumentNullException.ThrowIfNull(predicted);
-        var points = new Trace2D(actual.Count > Plot.WebGLThreshold ? "scattergl" : "scatter");
-        points.SetProperty("x", actual.ToArray());
-        points.SetProperty("y", predicted.ToArray());
+        var (shown, note) = Sample(actual.Count, rows);
+        var points = new Trace2D(shown.Length > Plot.WebGLThreshold ? "scattergl" : "scatter");
+        points.SetProperty("x", shown.Select(i => actual[i]).ToArray());
+        points.SetProperty("y", shown.Select(i => predicted[i]).ToArray());
         points.SetProperty("mode", "markers");
-        points.SetProperty("name", "test rows");
+        points.SetProperty("name", rows == "test set" ? "test rows" : rows);
         points.SetProperty("marker", new Dictionary<string, object> { ["color"] = ChartStyle.ColorAt(0), ["size"] = 5, ["opacity"] = 0.7 });
         var min = Math.Min(actual.Min(), predicted.Min());
         var max = Math.Max(actual.Max(), predicted.Max());
@@ -126,7 +140,19 @@ public static class ModelCharts
         ideal.SetProperty("mode", "lines");
         ideal.SetProperty("name", "predicted = actual");
         ideal.SetProperty("line", new Dictionary<string, object> { ["color"] = "#9ca3af", ["dash"] = "dash", ["width"] = 1 });
-        return ChartStyle.Chart([points, ideal], ChartStyle.Layout("Predicted vs actual (test set)", "actual", "predicted"));
+        return ChartStyle.Chart([points, ideal], ChartStyle.Layout($"Predicted vs actual ({rows})", "actual", "predicted", note));
+    }
+
+    /// <summary>All rows, or a seeded random sample of <see cref="MaxPredictionPoints"/> with the note that says so.</summary>
+    private static (int[] Rows, string? Note) Sample(int count, string rows)
+    {
+        if (count <= MaxPredictionPoints)
+        {
+            return (Enumerable.Range(0, count).ToArray(), null);
+        }
+
+        var sample = Sampling.Stratified(new int[count], 1, MaxPredictionPoints, seed: 1)[0];
+        return (sample, $"showing {Plot.Count(sample.Length)} of {Plot.Count(count)} {(rows == "test set" ? "test rows" : rows)}: a random sample (seed 1)");
     }
 
     private static Trace2D Line(double[] x, double[] y, string name, int color, string? dash = null, string mode = "lines")
@@ -148,7 +174,7 @@ public static class ModelCharts
 
     private static Dictionary<string, object> AxisTitle(string title, object? extra = null)
     {
-        var axis = new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = title }, ["gridcolor"] = "#e5e7eb", ["automargin"] = true };
+        var axis = new Dictionary<string, object> { ["title"] = ChartStyle.AxisTitle(title), ["gridcolor"] = "#e5e7eb", ["automargin"] = true };
         if (extra is string type)
         {
             axis["type"] = type;
@@ -226,8 +252,10 @@ public static class ModelCharts
 
         var layout = ChartStyle.Layout("Per-class metrics", "class", "value");
         layout.SetProperty("barmode", "group");
-        layout.SetProperty("xaxis", AxisTitle("class", "category"));
-        layout.SetProperty("yaxis", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = "value" }, ["range"] = new[] { 0.0, 1.05 }, ["gridcolor"] = "#e5e7eb", ["automargin"] = true });
+        var xAxis = AxisTitle("class", "category");
+        ChartStyle.CategoryLabels(xAxis, classes);
+        layout.SetProperty("xaxis", xAxis);
+        layout.SetProperty("yaxis", new Dictionary<string, object> { ["title"] = ChartStyle.AxisTitle("value"), ["range"] = new[] { 0.0, 1.05 }, ["gridcolor"] = "#e5e7eb", ["automargin"] = true });
         return ChartStyle.Chart(traces, layout);
     }
 
@@ -251,22 +279,22 @@ public static class ModelCharts
         return (precision, recall, f1);
     }
 
-    /// <summary>Residuals (actual − predicted) against the predicted value, with the zero line.</summary>
-    public static GenericChart Residuals(IReadOnlyList<double> actual, IReadOnlyList<double> predicted)
+    /// <summary>Residuals (actual − predicted) against the predicted value, with the zero line; <paramref name="rows"/> names the rows.</summary>
+    public static GenericChart Residuals(IReadOnlyList<double> actual, IReadOnlyList<double> predicted, string rows = "test set")
     {
         ArgumentNullException.ThrowIfNull(actual);
         ArgumentNullException.ThrowIfNull(predicted);
-        var residuals = actual.Zip(predicted, (a, p) => a - p).ToArray();
-        var points = new Trace2D(actual.Count > Plot.WebGLThreshold ? "scattergl" : "scatter");
-        points.SetProperty("x", predicted.ToArray());
-        points.SetProperty("y", residuals);
+        var (shown, note) = Sample(actual.Count, rows);
+        var points = new Trace2D(shown.Length > Plot.WebGLThreshold ? "scattergl" : "scatter");
+        points.SetProperty("x", shown.Select(i => predicted[i]).ToArray());
+        points.SetProperty("y", shown.Select(i => actual[i] - predicted[i]).ToArray());
         points.SetProperty("mode", "markers");
         points.SetProperty("name", "rows");
         points.SetProperty("marker", new Dictionary<string, object> { ["color"] = ChartStyle.ColorAt(0), ["size"] = 5, ["opacity"] = 0.7 });
         var min = predicted.Count == 0 ? 0 : predicted.Min();
         var max = predicted.Count == 0 ? 1 : predicted.Max();
         var zero = Line([min, max], [0.0, 0.0], "zero", -1, "dash");
-        return ChartStyle.Chart([points, zero], ChartStyle.Layout("Residuals", "predicted", "actual − predicted"));
+        return ChartStyle.Chart([points, zero], ChartStyle.Layout($"Residuals ({rows})", "predicted", "actual − predicted", note));
     }
 
     /// <summary>How many rows each cluster holds.</summary>
@@ -305,12 +333,16 @@ public static class ModelCharts
         return ChartStyle.Chart(traces, ChartStyle.Layout("Clusters in two dimensions", "component 1", "component 2", note));
     }
 
-    /// <summary>Permutation feature importance: how much the metric drops when one column's values are shuffled.</summary>
+    /// <summary>
+    /// Permutation feature importance: how much the metric drops when one column's values are shuffled. Wide data
+    /// shows the <see cref="MaxImportanceBars"/> columns that matter most, each with its label.
+    /// </summary>
     public static GenericChart FeatureImportance(IReadOnlyList<string> columns, IReadOnlyList<double> drops, string metric)
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(drops);
-        var order = Enumerable.Range(0, columns.Count).OrderBy(i => drops[i]).ThenByDescending(i => columns[i], StringComparer.Ordinal).ToArray();
+        var kept = Enumerable.Range(0, columns.Count).OrderByDescending(i => drops[i]).ThenBy(i => columns[i], StringComparer.Ordinal).Take(MaxImportanceBars);
+        var order = kept.OrderBy(i => drops[i]).ThenByDescending(i => columns[i], StringComparer.Ordinal).ToArray();
         var bar = new Trace2D("bar");
         bar.SetProperty("orientation", "h");
         bar.SetProperty("x", order.Select(i => drops[i]).ToArray());
@@ -318,9 +350,11 @@ public static class ModelCharts
         bar.SetProperty("marker", new Dictionary<string, object> { ["color"] = ChartStyle.ColorAt(0) });
         bar.SetProperty("showlegend", false);
         bar.SetProperty("hovertemplate", "%{y}: %{x:.4f}<extra></extra>");
-        var layout = ChartStyle.Layout("Permutation feature importance", $"drop in {metric} when the column is shuffled", null);
-        layout.SetProperty("yaxis", new Dictionary<string, object> { ["type"] = "category", ["automargin"] = true });
-        layout.SetProperty("height", Math.Clamp(120 + (22 * columns.Count), 300, 900));
+        var note = order.Length < columns.Count ? $"the {order.Length} of {columns.Count} columns whose shuffling costs most" : null;
+        var layout = ChartStyle.Layout("Permutation feature importance", $"drop in {metric} when the column is shuffled", null, note);
+        // Every bar keeps its label (Plotly would otherwise label every other one once they are close).
+        layout.SetProperty("yaxis", new Dictionary<string, object> { ["type"] = "category", ["automargin"] = true, ["dtick"] = 1 });
+        layout.SetProperty("height", Math.Clamp(120 + (22 * order.Length) + (note is null ? 0 : 40), 300, 900));
         return ChartStyle.Chart([bar], layout);
     }
 

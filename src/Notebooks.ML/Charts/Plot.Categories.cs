@@ -6,6 +6,15 @@ namespace Notebooks.ML.Charts;
 /// <summary>Bar charts and heatmaps: values aggregated per category here, so only the aggregates are shipped.</summary>
 public static partial class Plot
 {
+    /// <summary>
+    /// Heatmaps label their cells with values only up to this many columns (and <see cref="MaxLabelledRows"/> rows):
+    /// beyond that Plotly shrinks the labels to fit their cells, past reading.
+    /// </summary>
+    internal const int MaxLabelledColumns = 20;
+
+    /// <summary>See <see cref="MaxLabelledColumns"/>.</summary>
+    internal const int MaxLabelledRows = 25;
+
     /// <summary>Counts per category of --x, or the mean, sum or median of --y per category; grouped by --color.</summary>
     private static GenericChart Bar(DataFrame frame, ChartOptions options, string? aggregate)
     {
@@ -86,6 +95,13 @@ public static partial class Plot
         var axis = ChartStyle.SetAxis(layout, "xaxis", x.Name, AxisKind.Category);
         axis["categoryorder"] = "array";
         axis["categoryarray"] = names;
+        ChartStyle.CategoryLabels(axis, names, options.Small, layout);
+        if (aggregate == "count")
+        {
+            var highest = Enumerable.Range(0, color?.GroupCount ?? 1).SelectMany(g => order.Select(c => cells.Count(g, c))).Max();
+            ChartStyle.CountAxis(ChartStyle.SetAxis(layout, "yaxis", valueTitle), highest);
+        }
+
         layout.SetProperty("barmode", "group");
         if (color?.Groups is not null)
         {
@@ -163,15 +179,30 @@ public static partial class Plot
         heatmap.SetProperty("colorbar", ChartStyle.ColorBar(valueTitle));
         heatmap.SetProperty("hoverongaps", false);
         heatmap.SetProperty("hovertemplate", $"{Escape(x.Column.Name)}=%{{x}}<br>{Escape(y.Column.Name)}=%{{y}}<br>{Escape(valueTitle)}=%{{z}}<extra></extra>");
-        if (x.Length * y.Length <= 400)
+        if (x.Length <= MaxLabelledColumns && y.Length <= MaxLabelledRows)
         {
-            heatmap.SetProperty("texttemplate", aggregate == "count" ? "%{z}" : "%{z:.3~g}");
+            // Large values read as 73.4k rather than 7.34e+4; counts are whole numbers as they are.
+            var large = Enumerable.Range(0, y.Length).Any(r => Enumerable.Range(0, x.Length).Any(c => Math.Abs(cells.Value(r, c) ?? 0) >= 10_000));
+            heatmap.SetProperty("texttemplate", aggregate == "count" ? "%{z}" : large ? "%{z:.3~s}" : "%{z:.3~g}");
         }
 
         var note = Note(MissingNote(missing), x.Note, y.Note);
         var made = aggregate == "count" ? $"Count by {x.Column.Name} and {y.Column.Name}" : $"{char.ToUpperInvariant(AggregateWord(aggregate)[0])}{AggregateWord(aggregate)[1..]} {value!.Name} by {x.Column.Name} and {y.Column.Name}";
+        if (ChartStyle.FlatValue(Enumerable.Range(0, y.Length).SelectMany(r => Enumerable.Range(0, x.Length).Select(c => cells.Value(r, c) ?? double.NaN))) is { } flat)
+        {
+            // One value in every cell: a colour bar from 0 (counts) or around it, not a span of rounding errors.
+            var pad = flat == 0 ? 1 : Math.Abs(flat) / 10;
+            heatmap.SetProperty("zmin", aggregate == "count" ? 0 : flat - pad);
+            heatmap.SetProperty("zmax", aggregate == "count" ? flat : flat + pad);
+        }
+
         var layout = ChartStyle.Layout(options.Title ?? made, x.Column.Name, y.Column.Name, note);
-        ChartStyle.SetAxis(layout, "xaxis", x.Column.Name, x.Kind);
+        var xAxis = ChartStyle.SetAxis(layout, "xaxis", x.Column.Name, x.Kind);
+        if (x.Labels is string[] xNames)
+        {
+            ChartStyle.CategoryLabels(xAxis, xNames, options.Small, layout);
+        }
+
         ChartStyle.SetAxis(layout, "yaxis", y.Column.Name, y.Kind);
         return ChartStyle.Chart([heatmap], layout);
     }

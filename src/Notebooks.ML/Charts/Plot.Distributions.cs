@@ -77,7 +77,16 @@ public static partial class Plot
         var note = Note(MissingNote(missing, "missing values"), color?.Groups is { } groups ? TruncatedNote(groups, color.Name, merged: true) : null);
         var title = options.Title ?? $"Distribution of {x.Name}" + (color is null ? "" : $" by {color.Name}");
         var layout = ChartStyle.Layout(title, x.Name, "count", note);
-        ChartStyle.SetAxis(layout, "xaxis", x.Name, x.Kind);
+        var axis = ChartStyle.SetAxis(layout, "xaxis", x.Name, x.Kind);
+        if (bins.Length == 1)
+        {
+            // A single bar would fill the plot from edge to edge; show it as a bar among empty neighbours (the edges
+            // off the round numbers, so that no tick label sits in the corner on the count axis's 0).
+            double[] range = [bins.Centers[0] - (1.3 * bins.Width), bins.Centers[0] + (1.3 * bins.Width)];
+            axis["range"] = x.Kind == AxisKind.Date ? PlotColumn.FormatDates(range) : range;
+        }
+
+        ChartStyle.CountAxis(ChartStyle.SetAxis(layout, "yaxis", "count"), counts.Max(c => c.Max()));
         layout.SetProperty("bargap", 0);
         layout.SetProperty("barmode", "overlay");
         if (color?.Groups is not null)
@@ -182,7 +191,7 @@ public static partial class Plot
             trace.SetProperty("lowerfence", stats.Select(s => Compact.Round(s.LowerFence, decimals)).ToArray());
             trace.SetProperty("upperfence", stats.Select(s => Compact.Round(s.UpperFence, decimals)).ToArray());
             trace.SetProperty("mean", stats.Select(s => Compact.Round(s.Mean, decimals)).ToArray());
-            trace.SetProperty("y", points);
+            trace.SetProperty("y", SampleArrays(points));
             trace.SetProperty("boxpoints", "outliers");
             trace.SetProperty("boxmean", true);
             var colour = data.Color?.ColorOf(group) ?? ChartStyle.ColorAt(0);
@@ -197,6 +206,15 @@ public static partial class Plot
         layout.SetProperty("boxmode", "group");
         return ChartStyle.Chart(traces, layout);
     }
+
+    /// <summary>
+    /// The outliers of each box as plotly.js must get them. It takes <c>y</c> as one array of points per box only when
+    /// the first array has a value (box/defaults.js reads the first element to tell a 2-D array from a flat one);
+    /// <c>[[], [9.5]]</c> reads as flat, and with a flat <c>x</c> plotly.js hides the whole trace: empty axes. So an
+    /// empty array is sent as <c>[null]</c>, which Plotly skips as a missing value.
+    /// </summary>
+    private static Array[] SampleArrays(Array[] points) =>
+        points.Select(p => p.Length == 0 ? new object?[] { null } : p).ToArray();
 
     /// <summary>The values beyond the whiskers, at most <see cref="MaxBoxOutliers"/>, evenly by rank so the extremes stay.</summary>
     private static Array Outliers(double[] sorted, BoxStatistics stats, int decimals)
@@ -261,7 +279,9 @@ public static partial class Plot
 
         var sketch = sketched ? $"violins of more than {Count(ViolinPoints)} values are drawn from {Count(ViolinPoints)} evenly spaced quantiles of them" : null;
         var layout = DistributionLayout(data, options, sketch);
-        layout.SetProperty("violinmode", "group");
+        // Without colour groups each category is a trace of its own: grouping would give each violin a fifth of its
+        // slot, off its category's tick. Overlay centres every violin on its tick, at full width.
+        layout.SetProperty("violinmode", data.Color is null ? "overlay" : "group");
         return ChartStyle.Chart(traces, layout);
     }
 
@@ -273,8 +293,9 @@ public static partial class Plot
         var made = data.Groups is null ? $"Distribution of {data.Values.Name}" : $"{data.Values.Name} by {data.Groups.Name}";
         var title = options.Title ?? made + (data.Color is null ? "" : $" and {data.Color.Name}");
         var layout = ChartStyle.Layout(title, data.Groups?.Name, data.Values.Name, note);
-        ChartStyle.SetAxis(layout, "xaxis", data.Groups?.Name, AxisKind.Category);
-        ChartStyle.SetAxis(layout, "yaxis", data.Values.Name);
+        var xAxis = ChartStyle.SetAxis(layout, "xaxis", data.Groups?.Name, AxisKind.Category);
+        ChartStyle.CategoryLabels(xAxis, data.CategoryNames, options.Small, layout);
+        ChartStyle.SpanFlatAxis(ChartStyle.SetAxis(layout, "yaxis", data.Values.Name), data.Values.Numbers, AxisKind.Number);
         if (data.Color?.Groups is not null)
         {
             ChartStyle.SetLegend(layout, data.Color.Name);

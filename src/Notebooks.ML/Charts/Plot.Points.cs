@@ -6,7 +6,7 @@ namespace Notebooks.ML.Charts;
 /// <summary>Scatter and line charts: raw points, down-sampled when there are too many.</summary>
 public static partial class Plot
 {
-    private static GenericChart Scatter(DataFrame frame, ChartOptions options)
+    private static GenericChart Scatter(DataFrame frame, ChartOptions options, string? extraNote = null)
     {
         if (string.IsNullOrWhiteSpace(options.Y))
         {
@@ -78,11 +78,11 @@ public static partial class Plot
         var sampled = shown < present
             ? $"showing {Count(shown)} of {Count(present)} points: a random sample (seed {options.Seed}){(color?.Groups is null ? "" : $", stratified by {color.Name}")}"
             : null;
-        var note = Note(sampled, MissingNote(missing), color?.Groups is { } groups ? TruncatedNote(groups, color.Name, merged: true) : null);
+        var note = Note(sampled, extraNote, MissingNote(missing), color?.Groups is { } groups ? TruncatedNote(groups, color.Name, merged: true) : null);
         var title = options.Title ?? $"{y.Name} vs {x.Name}" + (color is null ? "" : $" by {color.Name}");
         var layout = ChartStyle.Layout(title, x.Name, y.Name, note);
-        ChartStyle.SetAxis(layout, "xaxis", x.Name, x.Kind);
-        ChartStyle.SetAxis(layout, "yaxis", y.Name, y.Kind);
+        ChartStyle.SpanFlatAxis(ChartStyle.SetAxis(layout, "xaxis", x.Name, x.Kind), x.Numbers, x.Kind);
+        ChartStyle.SpanFlatAxis(ChartStyle.SetAxis(layout, "yaxis", y.Name, y.Kind), y.Numbers, y.Kind);
         if (color?.Groups is not null)
         {
             ChartStyle.SetLegend(layout, color.Name);
@@ -177,8 +177,8 @@ public static partial class Plot
         var note = Note(thinned, MissingNote(missing), color?.Groups is { } groups ? TruncatedNote(groups, color.Name, merged: true) : null);
         var title = options.Title ?? $"{y.Name} over {x.Name}" + (color is null ? "" : $" by {color.Name}");
         var layout = ChartStyle.Layout(title, x.Name, y.Name, note);
-        ChartStyle.SetAxis(layout, "xaxis", x.Name, x.Kind);
-        ChartStyle.SetAxis(layout, "yaxis", y.Name);
+        ChartStyle.SpanFlatAxis(ChartStyle.SetAxis(layout, "xaxis", x.Name, x.Kind), x.Numbers, x.Kind);
+        ChartStyle.SpanFlatAxis(ChartStyle.SetAxis(layout, "yaxis", y.Name), y.Numbers, AxisKind.Number);
         layout.SetProperty("hovermode", "x unified");
         if (color?.Groups is not null)
         {

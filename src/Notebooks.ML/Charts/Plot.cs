@@ -87,7 +87,7 @@ public static partial class Plot
             throw Errors.Fail($"A {kind} chart needs --x: the column on the x axis. Columns: {string.Join(", ", frame.Columns.Select(c => c.Name))}.");
         }
 
-        return kind switch
+        var chart = kind switch
         {
             "line" => Line(frame, options),
             "bar" => Bar(frame, options, aggregate),
@@ -99,6 +99,12 @@ public static partial class Plot
             "scatter-matrix" => ScatterMatrix(frame, options),
             _ => Scatter(frame, options),
         };
+        if (options.Small)
+        {
+            ChartStyle.Small(GenericChart.getLayout(chart));
+        }
+
+        return chart;
     }
 
     private static string Kind(string? value)

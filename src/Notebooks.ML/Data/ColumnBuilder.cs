@@ -44,6 +44,28 @@ internal abstract class ColumnBuilder
 
     public abstract void SetMissing(int row);
 
+    /// <summary>
+    /// The values of a number, boolean or date column as <typeparamref name="T"/> (its element type), for columnar
+    /// readers that store many rows at once; rows written here are present unless <see cref="SetMissing"/> says not.
+    /// </summary>
+    public virtual Span<T> Values<T>()
+        where T : unmanaged => throw new InvalidOperationException($"A {Kind} column does not store {typeof(T).Name} values.");
+
+    /// <summary>Stores a value of the column's own type (<see cref="ColumnKind.Int32"/> here); a typed reader's fast path.</summary>
+    public virtual void Set(int row, int value) => throw new InvalidOperationException($"A {Kind} column does not store int values.");
+
+    /// <summary>Stores a value of the column's own type (<see cref="ColumnKind.Int64"/>).</summary>
+    public virtual void Set(int row, long value) => throw new InvalidOperationException($"A {Kind} column does not store long values.");
+
+    /// <summary>Stores a value of the column's own type (<see cref="ColumnKind.Double"/>).</summary>
+    public virtual void Set(int row, double value) => throw new InvalidOperationException($"A {Kind} column does not store double values.");
+
+    /// <summary>The values of a text column (<see cref="ColumnKind.String"/>), for readers that made the strings themselves.</summary>
+    public virtual Span<string?> Texts() => throw new InvalidOperationException($"A {Kind} column does not store text.");
+
+    /// <summary>Stores a value of the column's own type (<see cref="ColumnKind.Boolean"/>).</summary>
+    public virtual void Set(int row, bool value) => throw new InvalidOperationException($"A {Kind} column does not store bool values.");
+
     /// <summary>The finished column of the first <paramref name="length"/> rows; the builder is empty afterwards.</summary>
     public abstract DataFrameColumn Build(string name, int length);
 
@@ -134,15 +156,40 @@ internal abstract class ColumnBuilder
                 return false;
             }
 
-            Values[row] = parsed;
+            Typed[row] = parsed;
             return true;
         }
 
-        public override void SetObject(int row, object value) => Values[row] = TParser.Convert(value);
+        public override void SetObject(int row, object value) => Typed[row] = TParser.Convert(value);
 
         public override void SetMissing(int row) => _validity[row >> 3] &= (byte)~(1 << (row & 7));
 
-        private Span<T> Values => MemoryMarshal.Cast<byte, T>(_bytes.AsSpan());
+        public override void Set(int row, int value) => Store(row, value);
+
+        public override void Set(int row, long value) => Store(row, value);
+
+        public override void Set(int row, double value) => Store(row, value);
+
+        public override void Set(int row, bool value) => Store(row, value);
+
+        // The JIT keeps only the branch for T: a plain store.
+        private void Store<TValue>(int row, TValue value)
+            where TValue : unmanaged
+        {
+            if (typeof(TValue) == typeof(T))
+            {
+                Typed[row] = Unsafe.As<TValue, T>(ref value);
+            }
+            else
+            {
+                base.Values<TValue>();
+            }
+        }
+
+        public override Span<TValue> Values<TValue>() =>
+            typeof(TValue) == typeof(T) ? MemoryMarshal.Cast<byte, TValue>(_bytes.AsSpan()) : base.Values<TValue>();
+
+        private Span<T> Typed => MemoryMarshal.Cast<byte, T>(_bytes.AsSpan());
 
         public override DataFrameColumn Build(string name, int length)
         {
@@ -178,28 +225,36 @@ internal abstract class ColumnBuilder
 
     private sealed class Text : ColumnBuilder
     {
-        private string?[] _values = [];
+        // A list from the start, so that the finished column takes it as its storage without a copy.
+        private List<string?> _values = [];
         private readonly StringCache _cache = new();
 
         public override ColumnKind Kind => ColumnKind.String;
 
-        protected override void Resize(int capacity) => Array.Resize(ref _values, capacity);
+        protected override void Resize(int capacity)
+        {
+            _values.Capacity = capacity;
+            CollectionsMarshal.SetCount(_values, capacity);
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override bool TrySet(int row, ReadOnlySpan<char> value)
         {
-            _values[row] = _cache.Get(value);
+            CollectionsMarshal.AsSpan(_values)[row] = _cache.Get(value);
             return true;
         }
 
-        public override void SetObject(int row, object value) => _values[row] = ValueParser.Format(value);
+        public override Span<string?> Texts() => CollectionsMarshal.AsSpan(_values);
 
-        public override void SetMissing(int row) => _values[row] = null;
+        public override void SetObject(int row, object value) => CollectionsMarshal.AsSpan(_values)[row] = ValueParser.Format(value);
+
+        public override void SetMissing(int row) => CollectionsMarshal.AsSpan(_values)[row] = null;
 
         public override DataFrameColumn Build(string name, int length)
         {
             Reserve(length);
-            var column = StringColumns.Create(name, new ArraySegment<string?>(_values, 0, length));
+            CollectionsMarshal.SetCount(_values, length);
+            var column = StringColumns.Create(name, _values);
             _values = [];
             return column;
         }

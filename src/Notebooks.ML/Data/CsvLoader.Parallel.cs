@@ -31,6 +31,12 @@ internal static partial class CsvLoader
             {
                 foreach (var row in reader)
                 {
+                    if (row.ColCount == 1 && IsBlank(row))
+                    {
+                        Blank++;
+                        continue;
+                    }
+
                     var index = Rows++;
                     if (index >= _capacity)
                     {

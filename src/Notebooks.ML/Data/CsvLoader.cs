@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text;
 using Microsoft.Data.Analysis;
 using nietras.SeparatedValues;
 
@@ -14,20 +15,61 @@ internal static partial class CsvLoader
 {
     private const int InferenceRows = 2_000;
 
-    /// <summary>Loads delimited text; <paramref name="parallel"/> forces or forbids the multi-core path (tests), else the options and the file's size decide.</summary>
-    public static DataFrame Load(string path, LoadOptions options, bool? parallel = null)
+    /// <summary>
+    /// Loads delimited text; <paramref name="parallel"/> forces or forbids the multi-core path (tests), else the options
+    /// and the file's size decide. What the card should know about the reading (blank lines skipped, the encoding
+    /// guessed) is added to <paramref name="notes"/>.
+    /// </summary>
+    public static DataFrame Load(string path, LoadOptions options, List<string> notes, bool? parallel = null)
+    {
+        ArgumentNullException.ThrowIfNull(notes);
+        if (TextEncodings.Resolve(options.Encoding) is { } encoding)
+        {
+            return Load(path, options, encoding, notes, parallel);
+        }
+
+        try
+        {
+            return Load(path, options, TextEncodings.StrictUtf8, notes, parallel);
+        }
+        catch (DecoderFallbackException)
+        {
+            // Excel and older Windows programs write CSV in Windows-1252: read it so, and say so.
+            notes.Add(TextEncodings.NotUtf8Note(path));
+            return Load(path, options, TextEncodings.Windows1252, notes, parallel);
+        }
+    }
+
+    /// <summary>Loads delimited text without keeping the notes (tests).</summary>
+    public static DataFrame Load(string path, LoadOptions options, bool? parallel = null) => Load(path, options, [], parallel);
+
+    private static DataFrame Load(string path, LoadOptions options, Encoding encoding, List<string> notes, bool? parallel)
+    {
+        var separator = options.Separator ?? (IsTsv(path, options) ? '\t' : DetectSeparator(path, encoding));
+        try
+        {
+            return Load(path, options, encoding, separator, notes, parallel);
+        }
+        catch (NotSupportedException)
+        {
+            // Sep holds a row in one buffer of at most 16 MB: name the row and the field that outgrew it.
+            throw LongRows.Diagnose(path, encoding, separator, options.NoHeader);
+        }
+    }
+
+    private static DataFrame Load(string path, LoadOptions options, Encoding encoding, char separator, List<string> notes, bool? parallel)
     {
         var useParallel = parallel ?? ((options.Parallelism ?? Environment.ProcessorCount) >= MinimumParallelCores && new FileInfo(path).Length >= ParallelThreshold);
-        var readerOptions = ReaderOptions(path, options);
+        var readerOptions = ReaderOptions(separator);
         var fileName = Path.GetFileName(path);
-        var (names, inferred, charsPerRow) = ReadHeaderAndInfer(path, readerOptions, options);
+        var (names, inferred, charsPerRow) = ReadHeaderAndInfer(path, readerOptions, options, encoding);
         var estimate = EstimateRows(path, charsPerRow);
         var overrides = TypeOverrides.Resolve(fileName, names, options.Types);
         var kinds = inferred.Select((k, i) => overrides[i] ?? k).ToArray();
 
         var fill = new Fill(fileName, names, kinds, overrides, Enumerable.Repeat(true, names.Length).ToArray(), skipHeader: !options.NoHeader, options.Parallelism);
         fill.Reserve(estimate);
-        using (var reader = Open(path, readerOptions))
+        using (var reader = Open(path, readerOptions, encoding))
         {
             fill.Read(reader, useParallel);
         }
@@ -37,7 +79,7 @@ internal static partial class CsvLoader
             // Read again, parsing only the columns whose guess broke, now with their final (widened) kinds.
             var again = new Fill(fileName, names, fill.Kinds, overrides, fill.Widened, skipHeader: !options.NoHeader, options.Parallelism);
             again.Reserve(fill.Rows);
-            using var reader = Open(path, readerOptions);
+            using var reader = Open(path, readerOptions, encoding);
             again.Read(reader, useParallel);
             for (var c = 0; c < names.Length; c++)
             {
@@ -46,6 +88,11 @@ internal static partial class CsvLoader
                     fill.Builders[c] = again.Builders[c]!;
                 }
             }
+        }
+
+        if (fill.Blank > 0)
+        {
+            notes.Add($"skipped {fill.Blank:N0} blank line{(fill.Blank == 1 ? "" : "s")}");
         }
 
         return new DataFrame(fill.Builders.Select((b, i) => b!.Build(names[i], fill.Rows)));
@@ -61,13 +108,10 @@ internal static partial class CsvLoader
     /// </summary>
     private const int MinimumParallelCores = 4;
 
-    private static SepReaderOptions ReaderOptions(string path, LoadOptions options)
+    private static SepReaderOptions ReaderOptions(char separator)
     {
-        Sep? sep = options.Separator is { } c ? new Sep(c)
-            : IsTsv(path, options) ? new Sep('\t')
-            : Sep.Auto;
         // Sep reads the header as a row: it rejects repeated column names, which files do have (they get _2).
-        return new SepReaderOptions(sep)
+        return new SepReaderOptions(new Sep(separator))
         {
             HasHeader = false,
             Unescape = true,
@@ -75,16 +119,73 @@ internal static partial class CsvLoader
         };
     }
 
+    /// <summary>The separators Sep detects, in its order of preference on a tie.</summary>
+    private const string Candidates = ";\t|,";
+
+    /// <summary>
+    /// The separator of the first line that is not blank, chosen as Sep chooses it (the candidate found most often
+    /// outside quotes; ';' when none is), but past blank lines, which Sep would read as the header.
+    /// </summary>
+    internal static char DetectSeparator(string path, Encoding encoding)
+    {
+        using var reader = new StreamReader(SourceFile.Open(path), encoding, detectEncodingFromByteOrderMarks: true, 1 << 16);
+        Span<int> counts = stackalloc int[Candidates.Length];
+        var quoting = false;
+        var seen = false;
+        var budget = 1 << 20;
+        int next;
+        while (budget-- > 0 && (next = reader.Read()) >= 0)
+        {
+            var c = (char)next;
+            if (c == '"')
+            {
+                quoting = !quoting;
+            }
+            else if (!quoting && c is '\r' or '\n')
+            {
+                if (seen)
+                {
+                    break;
+                }
+
+                counts.Clear();
+            }
+            else if (!quoting)
+            {
+                seen |= !char.IsWhiteSpace(c);
+                var s = Candidates.IndexOf(c, StringComparison.Ordinal);
+                if (s >= 0)
+                {
+                    counts[s]++;
+                }
+            }
+
+            seen |= c == '"';
+        }
+
+        var best = 0;
+        for (var s = 1; s < counts.Length; s++)
+        {
+            if (counts[s] > counts[best])
+            {
+                best = s;
+            }
+        }
+
+        return Candidates[best];
+    }
+
     private static bool IsTsv(string path, LoadOptions options) =>
         string.Equals(options.Format, "tsv", StringComparison.OrdinalIgnoreCase) ||
         DataLoader.StripCompression(path).EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) ||
         DataLoader.StripCompression(path).EndsWith(".tab", StringComparison.OrdinalIgnoreCase);
 
-    private static SepReader Open(string path, SepReaderOptions options)
+    private static SepReader Open(string path, SepReaderOptions options, Encoding encoding)
     {
         try
         {
-            return options.From(SourceFile.Open(path));
+            // A byte order mark wins; otherwise the encoding given (strict UTF-8 by default, so that Latin-1 is noticed).
+            return options.From(new StreamReader(SourceFile.Open(path), encoding, detectEncodingFromByteOrderMarks: true, 1 << 16));
         }
         catch (InvalidDataException e)
         {
@@ -92,7 +193,6 @@ internal static partial class CsvLoader
         }
     }
 
-    /// <summary>The column names and a type guess per column from the first <see cref="InferenceRows"/> rows.</summary>
     /// <summary>
     /// How many rows the file holds, from its size and the first rows' length, plus a little, so that columns are
     /// allocated once at (nearly) their final size. Compressed files start small and grow.
@@ -108,15 +208,14 @@ internal static partial class CsvLoader
         return (int)Math.Min(rows, Array.MaxLength / 16);
     }
 
-    private static (string[] Names, ColumnKind[] Kinds, double CharsPerRow) ReadHeaderAndInfer(string path, SepReaderOptions readerOptions, LoadOptions options)
+    /// <summary>The column names and a type guess per column from the first <see cref="InferenceRows"/> rows.</summary>
+    private static (string[] Names, ColumnKind[] Kinds, double CharsPerRow) ReadHeaderAndInfer(string path, SepReaderOptions readerOptions, LoadOptions options, Encoding encoding)
     {
-        using var reader = Open(path, readerOptions);
+        using var reader = Open(path, readerOptions, encoding);
         var fileName = Path.GetFileName(path);
-        if (!reader.MoveNext())
+        if (!MoveToFirstLine(reader))
         {
-            throw Errors.Fail(options.NoHeader
-                ? $"The file '{fileName}' has no rows."
-                : $"The file '{fileName}' is empty: expected a header line with column names.");
+            throw Errors.OnlyWhitespace(fileName, new FileInfo(path).Length, options.NoHeader ? "rows of data" : "a header line with column names");
         }
 
         var first = reader.Current;
@@ -140,6 +239,11 @@ internal static partial class CsvLoader
         var sampled = rows;
         while (rows++ < InferenceRows && reader.MoveNext())
         {
+            if (IsBlank(reader.Current))
+            {
+                continue;
+            }
+
             Guess(reader.Current, guesses);
             chars += reader.Current.Span.Length + 1;
             sampled++;
@@ -148,6 +252,23 @@ internal static partial class CsvLoader
         // A column with no value in the first rows starts as double: numbers fit, and text widens it later.
         return (names, guesses.Select(g => g ?? ColumnKind.Double).ToArray(), sampled == 0 ? 0 : (double)chars / sampled);
     }
+
+    /// <summary>Moves to the first line that is not blank (the header, or the first row with --no-header).</summary>
+    private static bool MoveToFirstLine(SepReader reader)
+    {
+        while (reader.MoveNext())
+        {
+            if (!IsBlank(reader.Current))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>An empty line, or one of spaces and tabs: skipped, as pandas skips them.</summary>
+    private static bool IsBlank(SepReader.Row row) => row.ColCount == 1 && row.Span.IsWhiteSpace();
 
     private static void Guess(SepReader.Row row, ColumnKind?[] guesses)
     {
@@ -234,10 +355,13 @@ internal static partial class CsvLoader
 
         public int Rows { get; private set; }
 
+        /// <summary>Blank lines met (and skipped) after the header.</summary>
+        public int Blank { get; private set; }
+
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Read(SepReader reader, bool parallel)
         {
-            if (_skipHeader && !reader.MoveNext())
+            if (_skipHeader && !MoveToFirstLine(reader))
             {
                 return;
             }
@@ -251,6 +375,12 @@ internal static partial class CsvLoader
             var columns = _names.Length;
             foreach (var row in reader)
             {
+                if (row.ColCount == 1 && IsBlank(row))
+                {
+                    Blank++;
+                    continue;
+                }
+
                 var index = Rows++;
                 if (index >= _capacity)
                 {

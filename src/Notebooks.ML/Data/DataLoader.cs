@@ -15,7 +15,11 @@ public static class DataLoader
     /// <summary>The formats <see cref="LoadOptions.Format"/> accepts.</summary>
     public static IReadOnlyList<string> Formats => _formats;
 
-    /// <summary>Loads <paramref name="path"/> and returns the data with its provenance (fingerprint, shape, timing).</summary>
+    /// <summary>
+    /// Loads <paramref name="path"/> and returns the data with its provenance: the data fingerprint (the file's
+    /// SHA-256 for a plain load; with options that change rows or values, a hash over both, see
+    /// <see cref="Fingerprint.OfLoad"/>), the file's own fingerprint, shape and timing.
+    /// </summary>
     /// <exception cref="NotebookException">The file is missing, empty or malformed, or an option does not fit it; the message says where.</exception>
     public static LoadedData Load(string path, LoadOptions? options = null)
     {
@@ -23,11 +27,12 @@ public static class DataLoader
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         CheckFile(path);
         var stopwatch = Stopwatch.StartNew();
-        var format = ResolveFormat(path, options.Format);
+        var format = ResolveFormat(path, options.Format, options.Encoding);
 
         // The fingerprint (SHA-256 of the stored bytes) is computed on another core while the file is parsed.
         var fingerprint = Task.Run(() => Fingerprint.OfFile(path));
         DataFrame frame;
+        var steps = new List<string>();
         try
         {
             frame = options.Sql is not null
@@ -36,7 +41,7 @@ public static class DataLoader
                 {
                     "json" or "jsonl" => JsonLoader.Load(path, format == "jsonl", options),
                     "parquet" => DuckDbLoader.Parquet(path, options),
-                    _ => CsvLoader.Load(path, options),
+                    _ => CsvLoader.Load(path, options, steps),
                 };
         }
         catch (Exception e) when (e is InvalidDataException or IOException)
@@ -46,13 +51,19 @@ public static class DataLoader
         }
 
         var sourceRows = frame.Rows.Count;
-        var steps = new List<string>();
         frame = RowExpressions.Apply(frame, options, steps);
+        var filteredRows = frame.Rows.Count;
         frame = Sampling.Apply(frame, options.Sample, options.Seed ?? 1, steps);
         var hash = fingerprint.GetAwaiter().GetResult();
+        // The data fingerprint: the file's hash, plus every option that changed rows or values (Fingerprint.OfLoad).
+        var changes = Fingerprint.LoadChanges(path, format, options, filtered: filteredRows < sourceRows, sampled: frame.Rows.Count < filteredRows);
         stopwatch.Stop();
 
-        var loaded = new LoadedData(frame, Path.GetFullPath(path), options.Sql is null ? format : "sql", hash, stopwatch.Elapsed, sourceRows, steps);
+        var loaded = new LoadedData(frame, Path.GetFullPath(path), options.Sql is null ? format : "sql", Fingerprint.OfLoad(hash, changes), stopwatch.Elapsed, sourceRows, steps)
+        {
+            SourceFingerprint = hash,
+            Changes = changes,
+        };
         DataProvenance.Record(frame, loaded);
         return loaded;
     }
@@ -73,10 +84,19 @@ public static class DataLoader
         {
             throw Errors.Fail($"The file '{path}' is empty (0 bytes).");
         }
+
+        try
+        {
+            using var _ = File.OpenRead(path);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw Errors.Fail($"The file '{path}' cannot be read: permission denied. Check its permissions (ls -l) or copy it somewhere readable.");
+        }
     }
 
     /// <summary>The format named by <paramref name="format"/>, else by the extension, else by the first bytes.</summary>
-    internal static string ResolveFormat(string path, string? format)
+    internal static string ResolveFormat(string path, string? format, string? encoding = null)
     {
         var sniffed = SourceFile.Sniff(path);
         string resolved;
@@ -114,7 +134,8 @@ public static class DataLoader
             };
         }
 
-        if (resolved != "parquet" && sniffed.BinaryAt is { } offset)
+        // Zero bytes are binary data, unless an encoding that writes them (UTF-16, UTF-32) was named.
+        if (resolved != "parquet" && sniffed.BinaryAt is { } offset && TextEncodings.Resolve(encoding) is not { IsSingleByte: false, CodePage: not 65001 })
         {
             throw Errors.Fail($"'{Path.GetFileName(path)}' is not a text file: byte {offset} is zero, as in binary data. #!load reads {string.Join(", ", _formats)} (by extension or --format); gzip-compressed text is fine.");
         }

@@ -14,9 +14,6 @@ public sealed class DataProfile
     /// <summary>Categorical charts show this many most frequent values; the rest are counted in the table only.</summary>
     public const int TopCategories = 20;
 
-    private const int ChartHeight = 240;
-    private const int ChartWidth = 420;
-
     private readonly DataFrame _frame;
 
     private DataProfile(DataFrame frame, IReadOnlyList<ColumnProfile> columns)
@@ -66,9 +63,8 @@ public sealed class DataProfile
             }
 
             var chart = column.IsNumeric && column.Type != "bool"
-                ? Plot.Create(_frame, new ChartOptions { Kind = "histogram", X = column.Name, Title = column.Name })
-                : Plot.Create(TopRows(column), new ChartOptions { Kind = "bar", X = column.Name, Title = column.Distinct > TopCategories ? $"{column.Name} (top {TopCategories} of {column.Distinct:N0})" : column.Name });
-            Small(chart);
+                ? Plot.Create(_frame, new ChartOptions { Kind = "histogram", X = column.Name, Title = column.Name, Small = true })
+                : Plot.Create(TopRows(column), new ChartOptions { Kind = "bar", X = column.Name, Title = column.Distinct > TopCategories ? $"{column.Name} (top {TopCategories} of {column.Distinct:N0})" : column.Name, Small = true });
             charts.Add(chart);
         }
 
@@ -102,14 +98,6 @@ public sealed class DataProfile
         }
 
         return new DataFrame(source)[keep];
-    }
-
-    private static void Small(GenericChart chart)
-    {
-        var layout = GenericChart.getLayout(chart);
-        layout.SetProperty("height", ChartHeight);
-        layout.SetProperty("width", ChartWidth);
-        layout.SetProperty("margin", new Dictionary<string, object> { ["l"] = 50, ["r"] = 10, ["t"] = 40, ["b"] = 40 });
     }
 }
 

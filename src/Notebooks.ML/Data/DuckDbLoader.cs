@@ -7,16 +7,25 @@ using Microsoft.Data.Analysis;
 namespace Notebooks.ML.Data;
 
 /// <summary>
-/// Parquet files and <c>--sql</c> queries, read by an in-process DuckDB. DuckDB streams the file (Parquet row
-/// groups, CSV, JSON), so a query can aggregate or filter a file larger than memory: only its result lands in the
-/// DataFrame. Each load gets its own in-memory database, gone when the load ends.
+/// <c>--sql</c> queries, and Parquet files with nested columns, read by an in-process DuckDB. DuckDB streams the
+/// file (Parquet row groups, CSV, JSON), so a query can aggregate or filter a file larger than memory: only its result
+/// lands in the DataFrame. The result travels column by column: DuckDB writes it as a temporary Parquet file, which
+/// <see cref="ParquetLoader"/> reads straight into typed columns. Each load gets its own in-memory database, gone when
+/// the load ends.
 /// </summary>
 internal static class DuckDbLoader
 {
+    /// <summary>A Parquet file: column by column with Parquet.Net, or through DuckDB when it has nested columns.</summary>
     public static DataFrame Parquet(string path, LoadOptions options)
     {
+        var fileName = Path.GetFileName(path);
+        if (ParquetLoader.TryLoad(path, options, fileName) is { } frame)
+        {
+            return frame;
+        }
+
         using var connection = Connect();
-        return Run(connection, $"SELECT * FROM read_parquet({Literal(Path.GetFullPath(path))})", path, options, error => $"Could not read '{Path.GetFileName(path)}' as Parquet: {FirstLine(error)}");
+        return Run(connection, $"SELECT * FROM read_parquet({Literal(Path.GetFullPath(path))})", path, options, error => $"Could not read '{fileName}' as Parquet: {FirstLine(error)}");
     }
 
     /// <summary>Runs <see cref="LoadOptions.Sql"/> with the file as the view <c>data</c> (and as its stem, when that is a plain name).</summary>
@@ -31,15 +40,51 @@ internal static class DuckDbLoader
             views.Add(stem);
         }
 
+        var tables = string.Join(" or ", views);
+        string? unreadable = null;
         foreach (var view in views)
         {
             using var create = connection.CreateCommand();
             create.CommandText = $"CREATE VIEW \"{view}\" AS SELECT * FROM {source}";
-            create.ExecuteNonQuery();
+            try
+            {
+                create.ExecuteNonQuery();
+            }
+            catch (DuckDBException e)
+            {
+                // DuckDB reads the file's head to make the view: a file it cannot read as its format fails here. A
+                // query that reads the file itself (read_csv(…, max_line_size = …)) does not need the view.
+                unreadable = $"DuckDB could not read '{Path.GetFileName(path)}' as {format} for --sql (the table {tables}): {FirstLine(e.Message)}";
+                break;
+            }
         }
 
-        var tables = string.Join(" or ", views);
-        return Run(connection, options.Sql!, path, options, error => $"The --sql query over '{Path.GetFileName(path)}' (table {tables}) failed: {error}");
+        string Describe(string error) => unreadable ?? $"The --sql query over '{Path.GetFileName(path)}' (table {tables}) failed: {error}";
+        var result = Path.Combine(Path.GetTempPath(), $"nbml-sql-{Guid.NewGuid():N}.parquet");
+        try
+        {
+            using (var copy = connection.CreateCommand())
+            {
+                copy.CommandText = $"COPY (\n{options.Sql!.Trim().TrimEnd(';')}\n) TO {Literal(result)} (FORMAT parquet, COMPRESSION uncompressed)";
+                try
+                {
+                    copy.ExecuteNonQuery();
+                }
+                catch (DuckDBException)
+                {
+                    // A bad query fails again below with DuckDB's own message; a result that COPY cannot write as
+                    // Parquet (a statement that is not a query, a type Parquet lacks) is read row by row instead.
+                    return Run(connection, options.Sql!, path, options, Describe);
+                }
+            }
+
+            return ParquetLoader.TryLoad(result, options, Path.GetFileName(path))
+                ?? Run(connection, $"SELECT * FROM read_parquet({Literal(result)})", path, options, Describe);
+        }
+        finally
+        {
+            File.Delete(result);
+        }
     }
 
     private static DuckDBConnection Connect()

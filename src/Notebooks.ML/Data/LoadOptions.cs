@@ -12,6 +12,14 @@ public sealed class LoadOptions
     /// <summary>The field separator of delimited text; <see langword="null"/> detects it from the header line.</summary>
     public char? Separator { get; init; }
 
+    /// <summary>
+    /// The text encoding of CSV, TSV and JSON files: <c>utf-8</c>, <c>windows-1252</c>, <c>latin1</c>, <c>utf-16</c>,
+    /// <c>utf-16be</c>, <c>ascii</c> or another name .NET knows; <see langword="null"/> reads UTF-8 (a UTF-16 byte
+    /// order mark is honoured) and, when the bytes are not valid UTF-8, reads the file as Windows-1252 (as Excel writes
+    /// CSV) and says so on the card.
+    /// </summary>
+    public string? Encoding { get; init; }
+
     /// <summary>When <see langword="true"/>, the first line is data and columns are named <c>Column1</c>, <c>Column2</c>, …</summary>
     public bool NoHeader { get; init; }
 
@@ -47,9 +55,9 @@ public sealed class LoadOptions
     public int? Seed { get; init; }
 
     /// <summary>
-    /// How many cores parse delimited text: <see langword="null"/> uses every core for files of 4 MB and more when
+    /// How many cores parse: for delimited text, <see langword="null"/> uses every core for files of 4 MB and more when
     /// the machine has at least four; <c>1</c> parses on the calling thread only (less CPU in all, which suits a busy
-    /// machine); 2 or more forces the multi-core reader.
+    /// machine); 2 or more forces the multi-core reader. Parquet columns are read by this many cores (default: all).
     /// </summary>
     public int? Parallelism { get; init; }
 }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 
@@ -113,14 +114,23 @@ internal static class ValueParser
     /// Anything else (exponents, spaces, long mantissas) returns false and takes the general parser.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static bool TryDecimalFast(ReadOnlySpan<char> value, out double result)
+    internal static bool TryDecimalFast(ReadOnlySpan<char> value, out double result) => TryDecimalFast<char>(value, out result);
+
+    /// <summary><see cref="TryDecimalFast(ReadOnlySpan{char}, out double)"/> over UTF-8 bytes (JSON numbers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static bool TryDecimalFast(ReadOnlySpan<byte> value, out double result) => TryDecimalFast<byte>(value, out result);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool TryDecimalFast<T>(ReadOnlySpan<T> value, out double result)
+        where T : unmanaged, IBinaryInteger<T>
     {
         result = 0;
         var i = 0;
         var negative = false;
-        if (value.Length > 0 && (value[0] == '-' || value[0] == '+'))
+        var first = value.Length > 0 ? uint.CreateTruncating(value[0]) : 0;
+        if (first is '-' or '+')
         {
-            negative = value[0] == '-';
+            negative = first == '-';
             i = 1;
         }
 
@@ -129,8 +139,8 @@ internal static class ValueParser
         var decimals = -1;
         for (; i < value.Length; i++)
         {
-            var c = value[i];
-            var d = (uint)(c - '0');
+            var c = uint.CreateTruncating(value[i]);
+            var d = c - '0';
             if (d <= 9)
             {
                 if (++digits > 18)

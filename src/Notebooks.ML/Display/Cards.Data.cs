@@ -19,7 +19,7 @@ public static partial class Cards
         var html = new StringBuilder();
         var name = variableName is null ? "" : $" → <code>{E(variableName)}</code>";
         html.Append($"<h3>Loaded {E(Path.GetFileName(data.Source))}{name}</h3>");
-        html.Append($"<p class=\"nbml-sub\">{frame.Rows.Count:N0} rows × {frame.Columns.Count} columns · {E(data.Format)} · {Duration(data.Duration)} · fingerprint <code title=\"{E(data.Fingerprint)}\">{E(Fingerprint.Short(data.Fingerprint))}</code></p>");
+        html.Append($"<p class=\"nbml-sub\">{frame.Rows.Count:N0} rows × {frame.Columns.Count} columns · {E(data.Format)} · {Duration(data.Duration)} · {FingerprintText(data)}</p>");
         foreach (var step in data.Steps)
         {
             html.Append($"<div class=\"nbml-sub\" style=\"margin:0 0 2px 0\">{E(step)}</div>");
@@ -30,8 +30,27 @@ public static partial class Cards
             data.Schema.Select(c => new object?[] { c.Name, c.Type, c.Missing, new Raw(DistinctText(c.Distinct, c.DistinctIsEstimate)), Blank(c.Min), Blank(c.Max), Blank(c.Mean) })));
         html.Append(Preview(frame, PreviewRows));
         var detail = $"{Path.GetFileName(data.Source)}: {frame.Rows.Count:N0} rows × {frame.Columns.Count} columns" + (data.Steps.Count > 0 ? "; " + string.Join("; ", data.Steps) : "");
-        return WithProvenance(Card(html.ToString()), new { kind = "data", name = variableName ?? DataLoader.FileStem(data.Source), fingerprint = data.Fingerprint, seed = "", detail });
+        return WithProvenance(Card(html.ToString()), new { kind = "data", name = variableName ?? DataLoader.FileStem(data.Source), fingerprint = data.Fingerprint, source = data.SourceFingerprint, seed = SeedOf(data), detail });
     }
+
+    /// <summary>
+    /// The data fingerprint, and where it differs from the file's own, the file's with the options that made the
+    /// difference: <c>data fingerprint 3f2a… (file 9c1d… with --sample 1000 --seed 7)</c>.
+    /// </summary>
+    private static string FingerprintText(LoadedData data)
+    {
+        var fingerprint = $"<code title=\"{E(data.Fingerprint)}\">{E(Fingerprint.Short(data.Fingerprint))}</code>";
+        if (data.Changes.Count == 0)
+        {
+            return $"fingerprint {fingerprint} (the file's SHA-256)";
+        }
+
+        var source = $"<code title=\"{E(data.SourceFingerprint)}\">{E(Fingerprint.Short(data.SourceFingerprint))}</code>";
+        return $"data fingerprint {fingerprint} (file {source} with <code>{E(Fingerprint.Describe(data.Changes))}</code>)";
+    }
+
+    private static string SeedOf(LoadedData data) =>
+        data.Changes.FirstOrDefault(c => c.Key == "seed") is { Key: not null } seed ? seed.Value : "";
 
     /// <summary>Per-column statistics of a profile: counts, quantiles for numbers, the most frequent values for categories.</summary>
     public static string Profile(DataProfile profile, string? variableName = null)

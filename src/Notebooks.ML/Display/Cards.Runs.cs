@@ -37,7 +37,7 @@ public static partial class Cards
             var metrics = string.Join(" · ", run.Metrics.Take(MetricsInList).Select(m => $"{m.Key} {Number(m.Value)}"));
             var stale = run.Stale is null ? "" : $"<span class=\"nbml-pill\" style=\"background:#fef3c7;color:#92400e\" title=\"{E(run.Stale)}\">stale</span>";
             html.Append($"<tr{(run.Stale is null ? "" : " data-nbml-stale")}><td><b data-nbml-volatile>{E(run.Name)}</b></td><td>{E(Time(run.EndedAt))}</td>")
-                .Append($"<td>{E(run.DataName ?? FileName(run.DataSource) ?? "data")} <code title=\"{E(run.DataFingerprint)}\">{E(Fingerprint.Short(run.DataFingerprint))}</code></td>")
+                .Append($"<td>{E(run.DataName ?? FileName(run.DataSource) ?? "data")} <code title=\"{E(FingerprintTitle(run.DataFingerprint, run.DataSourceFingerprint))}\">{E(Fingerprint.Short(run.DataFingerprint))}</code></td>")
                 .Append($"<td>{E(run.Label)}</td><td>{E(run.Task)}</td><td>{E(run.Trainer)}</td><td>{E(metrics)}</td>")
                 .Append($"<td class=\"num\">{run.Seed}</td><td class=\"num\">{E(Duration(run.Duration))}</td><td>{stale}</td></tr>");
         }
@@ -91,7 +91,8 @@ public static partial class Cards
         [
             ["name", run.DataName],
             ["source", run.DataSource ?? "(built in code)"],
-            ["fingerprint", run.DataFingerprint],
+            ["data fingerprint", run.DataFingerprint],
+            ["source fingerprint", run.DataSourceFingerprint ?? "(built in code)"],
             ["columns", string.Join(", ", run.DataSchema.Select(c => $"{c.Name}:{c.Type}"))],
         ]));
         html.Append("</details>");
@@ -118,7 +119,7 @@ public static partial class Cards
 
         html.Append("</details>");
         var detail = $"run {run.Name}: {run.Trainer} {run.Task}, label {run.Label}" + (run.Stale is null ? "" : " (stale)");
-        return WithProvenance(Card(html.ToString()), new { kind = "run", name = run.Name, fingerprint = run.DataFingerprint, seed = run.Seed, detail });
+        return WithProvenance(Card(html.ToString()), new { kind = "run", name = run.Name, fingerprint = run.DataFingerprint, source = run.DataSourceFingerprint, seed = run.Seed, detail });
     }
 
     /// <summary>Two runs side by side, the lines that differ highlighted, metric changes as second minus first.</summary>
@@ -171,7 +172,7 @@ public static partial class Cards
                      + (metric.Key is null ? "" : $", {metric.Key}={Number(metric.Value)}")
                      + (stale is null ? "" : " (stale)");
         // The run number is left out on purpose: it grows with every run, and reports of two runs must compare equal.
-        card = WithProvenance(card, new { kind = "model", name, fingerprint = info.DataFingerprint, seed = info.Seed, detail });
+        card = WithProvenance(card, new { kind = "model", name, fingerprint = info.DataFingerprint, source = info.DataSourceFingerprint, seed = info.Seed, detail });
 
         var banner = new StringBuilder();
         if (stale is not null)
@@ -206,7 +207,8 @@ public static partial class Cards
 
     /// <summary>
     /// The <c>data-nbml-provenance</c> attribute (with a leading space) that the runner's report footer collects:
-    /// <paramref name="provenance"/> as JSON (keys kind, name, fingerprint, seed, detail), encoded for an HTML attribute.
+    /// <paramref name="provenance"/> as JSON (keys kind, name, fingerprint — the data fingerprint —, source — the source
+    /// file's fingerprint, or null —, seed, detail), encoded for an HTML attribute.
     /// </summary>
     internal static string ProvenanceAttribute(object provenance) =>
         $" data-nbml-provenance=\"{E(JsonSerializer.Serialize(provenance))}\"";
@@ -239,7 +241,7 @@ public static partial class Cards
     {
         null => "<td class=\"nbml-missing\">—</td>",
         _ when line.Section == "metrics" && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) => $"<td class=\"num\">{E(Number(number))}</td>",
-        _ when line.Name == "fingerprint" => $"<td><code title=\"{E(value)}\">{E(Fingerprint.Short(value))}</code></td>",
+        _ when line.Name is "fingerprint" or "source fingerprint" => $"<td><code title=\"{E(value)}\">{E(Fingerprint.Short(value))}</code></td>",
         _ => $"<td style=\"white-space:normal;max-width:420px\">{E(value)}</td>",
     };
 
@@ -253,6 +255,9 @@ public static partial class Cards
     }.Where(p => p is not null));
 
     private static string? FileName(string? path) => path is null ? null : Path.GetFileName(path);
+
+    private static string FingerprintTitle(string data, string? source) =>
+        source is null || source == data ? data : $"data {data}\nfile {source}";
 
     private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 }

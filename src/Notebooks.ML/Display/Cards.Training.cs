@@ -109,6 +109,7 @@ public static partial class Cards
         {
             new object?[] { "data fingerprint", info.DataFingerprint },
             new object?[] { "data source", info.DataSource ?? "(built in code)" },
+            new object?[] { "source fingerprint", info.DataSourceFingerprint ?? (info.DataSource is null ? "(built in code)" : "(not recorded)") },
             new object?[] { "seed", info.Seed },
             new object?[] { "split", info.Split },
             new object?[] { "trainer", info.Trainer },

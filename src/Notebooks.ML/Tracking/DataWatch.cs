@@ -1,23 +1,40 @@
 namespace Notebooks.ML.Tracking;
 
 /// <summary>
-/// Which data each name in a notebook holds now, by fingerprint. A model or run trained on data under a name that
-/// has since been reloaded with other content is stale: its metrics describe data the notebook no longer has.
-/// The kernel extension keeps one per session and tells it about every <c>#!load</c> and <c>#!train</c>.
+/// Which data each name in a notebook holds now, by data fingerprint. A model or run trained on data under a name
+/// that has since been reloaded with other content is stale: its metrics describe data the notebook no longer has.
+/// Other content includes the same file loaded with another <c>--sample</c>, <c>--where</c>, <c>--sql</c> … (see
+/// <see cref="Data.LoadedData.Fingerprint"/>). The kernel extension keeps one per session and tells it about every
+/// <c>#!load</c> and <c>#!train</c>.
 /// </summary>
 public sealed class DataWatch
 {
-    private readonly Dictionary<string, (string Fingerprint, string? Source, DateTimeOffset At)> _current = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Fingerprint, string? Source, string? How, DateTimeOffset At)> _current = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
     /// <summary>Says that <paramref name="name"/> now holds the data with <paramref name="fingerprint"/>.</summary>
-    public void Observe(string name, string fingerprint, string? source = null)
+    public void Observe(string name, string fingerprint, string? source = null) => Observe(name, fingerprint, source, null);
+
+    /// <summary>Says that <paramref name="name"/> now holds <paramref name="data"/> (its data fingerprint, file and options).</summary>
+    public void Observe(string name, Data.LoadedData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        Observe(name, data.Fingerprint, data.Source, data.Changes.Count == 0 ? null : Data.Fingerprint.Describe(data.Changes));
+    }
+
+    private void Observe(string name, string fingerprint, string? source, string? how)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(fingerprint);
         lock (_lock)
         {
-            _current[name] = (fingerprint, source, DateTimeOffset.UtcNow);
+            // #!train observes the data it trained on: the same data keeps what its load said about it.
+            if (how is null && _current.TryGetValue(name, out var known) && known.Fingerprint == fingerprint)
+            {
+                how = known.How;
+            }
+
+            _current[name] = (fingerprint, source, how, DateTimeOffset.UtcNow);
         }
     }
 
@@ -48,7 +65,7 @@ public sealed class DataWatch
                 return null;
             }
 
-            var from = now.Source is null ? "" : $" from {Path.GetFileName(now.Source)}";
+            var from = (now.Source is null ? "" : $" from {Path.GetFileName(now.Source)}") + (now.How is null ? "" : $" with {now.How}");
             return $"'{dataName}' has been reloaded{from} since: it now holds data {Data.Fingerprint.Short(now.Fingerprint)}, not {Data.Fingerprint.Short(fingerprint)}. Retrain to get results for the current data.";
         }
     }

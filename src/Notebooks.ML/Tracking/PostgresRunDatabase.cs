@@ -58,6 +58,42 @@ internal sealed class PostgresRunDatabase : RunDatabase
             "CREATE INDEX nbml_runs_data ON nbml_runs (data_name)",
             "CREATE INDEX nbml_runs_fingerprint ON nbml_runs (data_fingerprint)",
         ]),
+        SourceFingerprintMigration,
+        (3, "prediction log: the models served under each name, and every request they answered or refused, in segments",
+        [
+            """
+            CREATE TABLE nbml_served_models (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                server TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                model_key TEXT NOT NULL,
+                served_at TIMESTAMPTZ NOT NULL,
+                model_name TEXT,
+                run_id BIGINT,
+                task TEXT NOT NULL,
+                label TEXT NOT NULL,
+                trainer TEXT NOT NULL,
+                data_fingerprint TEXT NOT NULL,
+                inputs JSON NOT NULL,
+                outputs JSON NOT NULL,
+                UNIQUE (server, version)
+            )
+            """,
+            // One row per commit of the log (see SqliteRunDatabase for the layout of entries).
+            """
+            CREATE TABLE nbml_served_log (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                server TEXT NOT NULL,
+                first_at TIMESTAMPTZ NOT NULL,
+                last_at TIMESTAMPTZ NOT NULL,
+                requests INTEGER NOT NULL,
+                refused INTEGER NOT NULL,
+                row_count INTEGER NOT NULL,
+                entries JSON NOT NULL
+            )
+            """,
+            "CREATE INDEX nbml_served_log_server_at ON nbml_served_log (server, last_at)",
+        ]),
     ];
 
     protected override string MigrationsTable =>

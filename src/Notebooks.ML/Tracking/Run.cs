@@ -41,8 +41,17 @@ public sealed record Run
     /// <summary>The file the data was loaded from, when known.</summary>
     public string? DataSource { get; init; }
 
-    /// <summary>The fingerprint of the training data (<c>sha256:…</c>).</summary>
+    /// <summary>
+    /// The data fingerprint of the training data (<c>sha256:…</c>): what identifies the data, so a run on a
+    /// <c>--sample</c> of a file has another one than a run on the whole file (see <see cref="Data.LoadedData.Fingerprint"/>).
+    /// </summary>
     public string DataFingerprint { get; init; } = "";
+
+    /// <summary>
+    /// The fingerprint of the file the data was loaded from (the SHA-256 of its bytes), or <see langword="null"/> for
+    /// data built in code. Equal to <see cref="DataFingerprint"/> when the file was loaded as it is.
+    /// </summary>
+    public string? DataSourceFingerprint { get; init; }
 
     /// <summary>The columns of the data, when the DataFrame was given.</summary>
     public IReadOnlyList<RunColumn> DataSchema { get; init; } = [];

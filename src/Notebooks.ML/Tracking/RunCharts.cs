@@ -21,14 +21,11 @@ internal static class RunCharts
         var lowerIsBetter = LowerIsBetter(name);
 
         var traces = new List<Trace>();
-        var best = new Trace2D("scatter");
-        best.SetProperty("x", runs.Select(r => r.Name).ToArray());
-        best.SetProperty("y", BestSoFar(runs.Select(r => r.Metrics[name]), lowerIsBetter));
-        best.SetProperty("mode", "lines");
-        best.SetProperty("line", new Dictionary<string, object> { ["color"] = ChartStyle.MutedColor, ["shape"] = "hv", ["dash"] = "dot", ["width"] = 1.5 });
-        best.SetProperty("name", lowerIsBetter ? "best so far (lowest)" : "best so far (highest)");
-        best.SetProperty("hoverinfo", "skip");
-        traces.Add(best);
+        // One run has no "best so far" to show: a line of one point draws nothing but its legend entry.
+        if (runs.Count > 1)
+        {
+            traces.Add(BestSoFar(runs, name, lowerIsBetter));
+        }
 
         var trainers = runs.Select(r => r.Trainer).Distinct(StringComparer.Ordinal).ToList();
         for (var t = 0; t < trainers.Count; t++)
@@ -64,7 +61,7 @@ internal static class RunCharts
         }
 
         var stale = runs.Count(r => r.Stale is not null);
-        var notes = new List<string> { $"{runs.Count} run{(runs.Count == 1 ? "" : "s")}, oldest to newest" };
+        var notes = new List<string> { runs.Count == 1 ? "1 run" : $"{runs.Count} runs, oldest to newest" };
         if (runs.Any(r => r.FoldMetrics.Count > 1))
         {
             notes.Add("bars: ± one standard deviation across folds");
@@ -77,8 +74,24 @@ internal static class RunCharts
 
         var layout = ChartStyle.Layout($"{name} across runs", "run", name, string.Join(" · ", notes));
         ChartStyle.SetAxis(layout, "xaxis", "run", AxisKind.Category);
+        ChartStyle.SpanFlatAxis(ChartStyle.SetAxis(layout, "yaxis", name), runs.Select(r => r.Metrics[name]).ToArray(), AxisKind.Number);
         ChartStyle.SetLegend(layout, "trainer");
+        // Plotly hides the legend of a single trace; the trainer's name is worth showing for one run too.
+        layout.SetProperty("showlegend", true);
         return ChartStyle.Chart(traces, layout);
+    }
+
+    /// <summary>The best value so far, as a dotted step line behind the runs' markers.</summary>
+    private static Trace2D BestSoFar(IReadOnlyList<Run> runs, string name, bool lowerIsBetter)
+    {
+        var best = new Trace2D("scatter");
+        best.SetProperty("x", runs.Select(r => r.Name).ToArray());
+        best.SetProperty("y", BestSoFar(runs.Select(r => r.Metrics[name]), lowerIsBetter));
+        best.SetProperty("mode", "lines");
+        best.SetProperty("line", new Dictionary<string, object> { ["color"] = ChartStyle.MutedColor, ["shape"] = "hv", ["dash"] = "dot", ["width"] = 1.5 });
+        best.SetProperty("name", lowerIsBetter ? "best so far (lowest)" : "best so far (highest)");
+        best.SetProperty("hoverinfo", "skip");
+        return best;
     }
 
     /// <summary>Losses, errors and distances go down as models improve; everything else ML.NET reports goes up.</summary>

@@ -41,6 +41,7 @@ public sealed class RunComparison
         Line("data", "data", first.DataName ?? first.DataSource, second.DataName ?? second.DataSource);
         Line("data", "fingerprint", first.DataFingerprint, second.DataFingerprint);
         Line("data", "source", first.DataSource, second.DataSource);
+        Line("data", "source fingerprint", first.DataSourceFingerprint, second.DataSourceFingerprint);
         Line("data", "columns", Columns(first), Columns(second));
         Line("training", "label", first.Label, second.Label);
         Line("training", "task", first.Task, second.Task);

@@ -11,10 +11,10 @@ namespace Notebooks.ML.Tracking;
 /// when the store opens (one migrator at a time), one row per run written in a single statement, and the queries.
 /// The two subclasses differ only in how they connect, lock, and spell times, JSON and identity columns.
 /// </summary>
-internal abstract class RunDatabase : IDisposable
+internal abstract partial class RunDatabase : IDisposable
 {
     /// <summary>The schema this version writes and reads. Raise it with a new entry in <see cref="Migrations"/>.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 3;
 
     internal static readonly JsonSerializerOptions Json = new()
     {
@@ -24,12 +24,25 @@ internal abstract class RunDatabase : IDisposable
     private const string Columns =
         "id, uid, started_at, ended_at, duration_ms, notebook, cell, model_variable, data_name, data_source, data_file, " +
         "data_fingerprint, data_schema, label, task, trainer, hyperparameters, features, seed, test_fraction, train_rows, " +
-        "test_rows, metrics, fold_metrics, versions, machine, user_name, model_path, model_hash";
+        "test_rows, metrics, fold_metrics, versions, machine, user_name, model_path, model_hash, data_source_fingerprint";
 
     protected RunDatabase(string display) => Display = display;
 
     /// <summary>How messages name the store.</summary>
     public string Display { get; }
+
+    /// <summary>
+    /// Version 2, the same SQL for both databases: the fingerprint of the file the data was loaded from, beside the
+    /// data fingerprint. Before it, <c>data_fingerprint</c> was the file's hash for every loaded frame (even a
+    /// sample), so that is what runs recorded from a file get as their source; their data fingerprint stays as it was.
+    /// </summary>
+    protected static (int Version, string Description, string[] Statements) SourceFingerprintMigration { get; } =
+        (2, "runs: the source file's fingerprint beside the data fingerprint (which now changes with --sample, --where, --sql …)",
+        [
+            "ALTER TABLE nbml_runs ADD COLUMN data_source_fingerprint TEXT",
+            "UPDATE nbml_runs SET data_source_fingerprint = data_fingerprint WHERE data_source IS NOT NULL",
+            "CREATE INDEX nbml_runs_source_fingerprint ON nbml_runs (data_source_fingerprint)",
+        ]);
 
     /// <summary>The schema migrations, oldest first: version, what it does, and its statements.</summary>
     protected abstract IReadOnlyList<(int Version, string Description, string[] Statements)> Migrations { get; }
@@ -121,7 +134,7 @@ internal abstract class RunDatabase : IDisposable
             $"INSERT INTO nbml_runs ({Columns[4..]}) VALUES (@uid, @started_at, @ended_at, @duration_ms, @notebook, @cell, @model_variable, " +
             $"@data_name, @data_source, @data_file, @data_fingerprint, {JsonParameter("data_schema")}, @label, @task, @trainer, " +
             $"{JsonParameter("hyperparameters")}, {JsonParameter("features")}, @seed, @test_fraction, @train_rows, @test_rows, " +
-            $"{JsonParameter("metrics")}, {JsonParameter("fold_metrics")}, {JsonParameter("versions")}, @machine, @user_name, @model_path, @model_hash) RETURNING id");
+            $"{JsonParameter("metrics")}, {JsonParameter("fold_metrics")}, {JsonParameter("versions")}, @machine, @user_name, @model_path, @model_hash, @data_source_fingerprint) RETURNING id");
         Add(command, "@uid", run.Key);
         Add(command, "@started_at", TimeValue(run.StartedAt));
         Add(command, "@ended_at", TimeValue(run.EndedAt));
@@ -150,6 +163,7 @@ internal abstract class RunDatabase : IDisposable
         Add(command, "@user_name", run.User);
         Add(command, "@model_path", run.ModelPath);
         Add(command, "@model_hash", run.ModelHash);
+        Add(command, "@data_source_fingerprint", run.DataSourceFingerprint);
         var id = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
         return run with { Id = id };
     }
@@ -167,7 +181,8 @@ internal abstract class RunDatabase : IDisposable
             var hex = filter.Data.Trim().StartsWith("sha256:", StringComparison.OrdinalIgnoreCase) ? filter.Data.Trim()[7..] : filter.Data.Trim();
             if (hex.Length >= 6 && hex.All(Uri.IsHexDigit))
             {
-                clause += " OR data_fingerprint LIKE @fingerprint";
+                // The data fingerprint, or the file's: a file's hash finds every run on any load of that file.
+                clause += " OR data_fingerprint LIKE @fingerprint OR data_source_fingerprint LIKE @fingerprint";
                 Add(command, "@fingerprint", "sha256:" + hex.ToLowerInvariant() + "%");
             }
 
@@ -262,6 +277,7 @@ internal abstract class RunDatabase : IDisposable
                 User = Text(reader, 26),
                 ModelPath = Text(reader, 27),
                 ModelHash = Text(reader, 28),
+                DataSourceFingerprint = Text(reader, 29),
             });
         }
 
@@ -287,7 +303,7 @@ internal abstract class RunDatabase : IDisposable
         command.ExecuteNonQuery();
     }
 
-    private static void Add(DbCommand command, string name, object? value)
+    protected static void Add(DbCommand command, string name, object? value)
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;

@@ -16,7 +16,7 @@ namespace Notebooks.ML.Tracking;
 /// runs.Compare("3", "7");
 /// </code>
 /// </summary>
-public sealed class RunStore : IDisposable
+public sealed partial class RunStore : IDisposable
 {
     /// <summary>The environment variable that names the store when <see cref="Open"/> is given none: a file path or a PostgreSQL connection string.</summary>
     public const string LocationVariable = "NOTEBOOKS_ML_RUNS";
@@ -131,6 +131,7 @@ public sealed class RunStore : IDisposable
             DataName = info.DataName,
             DataSource = info.DataSource,
             DataFingerprint = info.DataFingerprint,
+            DataSourceFingerprint = info.DataSourceFingerprint,
             DataSchema = context.Data is null ? [] : context.Data.Columns.Select(c => new RunColumn(c.Name, TypeName(c.DataType))).ToList(),
             Label = model.Label,
             Task = model.Task.ToString().ToLowerInvariant(),
@@ -235,7 +236,7 @@ public sealed class RunStore : IDisposable
         : type == typeof(DateTime) ? "datetime"
         : type.Name.ToLowerInvariant();
 
-    private T Guarded<T>(Func<T> action)
+    internal T Guarded<T>(Func<T> action)
     {
         try
         {

@@ -66,6 +66,44 @@ internal sealed class SqliteRunDatabase : RunDatabase
             "CREATE INDEX nbml_runs_data ON nbml_runs (data_name)",
             "CREATE INDEX nbml_runs_fingerprint ON nbml_runs (data_fingerprint)",
         ]),
+        SourceFingerprintMigration,
+        (3, "prediction log: the models served under each name, and every request they answered or refused, in segments",
+        [
+            """
+            CREATE TABLE nbml_served_models (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                server TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                model_key TEXT NOT NULL,
+                served_at TEXT NOT NULL,
+                model_name TEXT,
+                run_id INTEGER,
+                task TEXT NOT NULL,
+                label TEXT NOT NULL,
+                trainer TEXT NOT NULL,
+                data_fingerprint TEXT NOT NULL,
+                inputs TEXT NOT NULL,
+                outputs TEXT NOT NULL,
+                UNIQUE (server, version)
+            )
+            """,
+            // One row per segment of the log (about 32 KB of requests; the segments of 100 ms are committed together), which keeps
+            // the log's cost off the request rate. entries: {"requests": [[model id, microseconds since 1970 UTC, latency ms, status,
+            // error code, rows], …], "inputs": [[value, …] per answered row], "outputs": [[value, …] per answered row]}.
+            """
+            CREATE TABLE nbml_served_log (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                server TEXT NOT NULL,
+                first_at TEXT NOT NULL,
+                last_at TEXT NOT NULL,
+                requests INTEGER NOT NULL,
+                refused INTEGER NOT NULL,
+                row_count INTEGER NOT NULL,
+                entries TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX nbml_served_log_server_at ON nbml_served_log (server, last_at)",
+        ]),
     ];
 
     protected override string MigrationsTable =>

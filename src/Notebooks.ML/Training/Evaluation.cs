@@ -220,8 +220,8 @@ internal static class Evaluation
         return total == 0 ? double.NaN : 1 - (residual / total);
     }
 
-    /// <summary>The task's charts for a set of predictions (the test set, or the out-of-fold rows).</summary>
-    public static List<GenericChart> Charts(Scored scored, LabelPlan label, IReadOnlyDictionary<string, double> metrics)
+    /// <summary>The task's charts for a set of predictions; <paramref name="rows"/> names them (the test set, the out-of-fold rows …).</summary>
+    public static List<GenericChart> Charts(Scored scored, LabelPlan label, IReadOnlyDictionary<string, double> metrics, string rows = "test set")
     {
         switch (label.Task)
         {
@@ -230,14 +230,14 @@ internal static class Evaluation
                 [
                     ModelCharts.Roc(scored.Positive, scored.Score, Evaluation.Auc(scored.Positive, scored.Score)),
                     ModelCharts.PrecisionRecall(scored.Positive, scored.Score, metrics.GetValueOrDefault("AreaUnderPrecisionRecallCurve", double.NaN)),
-                    ModelCharts.ConfusionMatrix(label.Classes, Confusion(scored.Positive.Select(p => p ? 1 : 0).ToArray(), scored.Score.Select(s => s > 0.5 ? 1 : 0).ToArray(), 2)),
+                    ModelCharts.ConfusionMatrix(label.Classes, Confusion(scored.Positive.Select(p => p ? 1 : 0).ToArray(), scored.Score.Select(s => s > 0.5 ? 1 : 0).ToArray(), 2), rows),
                     ModelCharts.MetricsByThreshold(scored.Positive, scored.Score),
                 ];
             case MLTask.Multiclass:
                 var counts = Confusion(scored.Truth, scored.Predicted, label.Classes.Length);
-                return [ModelCharts.ConfusionMatrix(label.Classes, counts), ModelCharts.PerClassMetrics(label.Classes, counts)];
+                return [ModelCharts.ConfusionMatrix(label.Classes, counts, rows), ModelCharts.PerClassMetrics(label.Classes, counts)];
             case MLTask.Regression:
-                return [ModelCharts.PredictedVsActual(scored.Actual, scored.Score), ModelCharts.Residuals(scored.Actual, scored.Score)];
+                return [ModelCharts.PredictedVsActual(scored.Actual, scored.Score, rows), ModelCharts.Residuals(scored.Actual, scored.Score, rows)];
             default:
                 var k = scored.Predicted.Length == 0 ? 0 : scored.Predicted.Max();
                 var sizes = Enumerable.Range(1, k).Select(c => (long)scored.Predicted.Count(p => p == c)).ToArray();

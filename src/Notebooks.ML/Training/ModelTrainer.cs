@@ -300,7 +300,7 @@ public static class ModelTrainer
         var names = perFold[0].Keys.ToArray();
         var mean = names.ToDictionary(n => n, n => perFold.Average(m => m[n]));
         var std = names.ToDictionary(n => n, n => Math.Sqrt(perFold.Sum(m => (m[n] - mean[n]) * (m[n] - mean[n])) / Math.Max(1, folds - 1)));
-        var charts = Evaluation.Charts(Scored.Concat(scoredParts), run.Label, mean);
+        var charts = Evaluation.Charts(Scored.Concat(scoredParts), run.Label, mean, "out-of-fold rows");
 
         reporter.Report("Training", $"final model on all {run.Labeled.Length:N0} rows", 0.02 + (0.75 * folds / (folds + 1)), "refit", $"mean {primary} {Html(mean[primary])}");
         var final = refit?.GetAwaiter().GetResult() ?? Fit(run, run.Trainer, options.Hyperparameters, run.Labeled, cancellationToken);
@@ -351,11 +351,13 @@ public static class ModelTrainer
             TrainerReason = trainerReason,
             Threads = threads.Threads,
             ThreadsReason = threads.Reason,
+            DataSourceFingerprint = DataProvenance.Of(run.Frame)?.SourceFingerprint,
         };
         return new TrainedModel(fitted.Ml, fitted.Model, fitted.InputSchema, run.Label, run.Features, info, metrics, spread, charts, explanation.Importance, search?.Trials ?? [])
         {
             LearningCurve = explanation.Curve,
             FoldMetrics = folds ?? [],
+            Inputs = ModelInputs.Describe(run.Frame, run.Features, run.Labeled),
         };
     }
 

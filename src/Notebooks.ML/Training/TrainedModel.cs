@@ -11,7 +11,10 @@ namespace Notebooks.ML.Training;
 /// <summary>Where a model came from: data, trainer, settings, seed and timing.</summary>
 /// <param name="DataName">The data's name in the notebook, when known.</param>
 /// <param name="DataSource">The file the data was loaded from, when known.</param>
-/// <param name="DataFingerprint">The fingerprint of the training data (see <see cref="Fingerprint"/>).</param>
+/// <param name="DataFingerprint">
+/// The data fingerprint of the training data, which identifies the data (see <see cref="LoadedData.Fingerprint"/>):
+/// another <c>--sample</c>, <c>--where</c> … of the same file is other data.
+/// </param>
 /// <param name="Trainer">The trainer's name.</param>
 /// <param name="Hyperparameters">The trainer settings that shaped the model, by ML.NET option name.</param>
 /// <param name="Seed">The seed of the split and the trainer.</param>
@@ -47,6 +50,11 @@ public sealed record TrainedModelInfo(
 
     /// <summary>Why that many threads: every core, asked for, or one because the trainer's model depends on it.</summary>
     public string ThreadsReason { get; init; } = "";
+    /// <summary>
+    /// The fingerprint of the file the data was loaded from (its bytes, see <see cref="LoadedData.SourceFingerprint"/>),
+    /// or <see langword="null"/> for data built in code (and models saved before it was recorded).
+    /// </summary>
+    public string? DataSourceFingerprint { get; init; }
 }
 
 /// <summary>A model's metrics and charts on some labelled data (<see cref="TrainedModel.EvaluateWithCharts"/>).</summary>
@@ -138,6 +146,21 @@ public sealed class TrainedModel
     public ITransformer MLModel => _model;
 
     /// <summary>
+    /// The columns the model takes, in feature order: name, type, whether training saw missing values, and one real
+    /// training row's value. Serving checks requests against these and documents them.
+    /// </summary>
+    public IReadOnlyList<ModelInputColumn> Inputs { get; init; } = [];
+
+    /// <summary>The columns <see cref="Predict"/> adds, in order (<c>PredictedLabel</c>, <c>Probability</c> …).</summary>
+    public IReadOnlyList<ModelOutputColumn> Outputs => ModelInputs.Outputs(Task);
+
+    /// <summary>
+    /// A single-row predictor over this model (like ML.NET's <c>PredictionEngine</c>): fast for one row at a time,
+    /// exactly what <see cref="Predict"/> gives, not thread-safe.
+    /// </summary>
+    public ModelScorer CreateScorer() => new(this, _model, _inputSchema, _features, _label);
+
+    /// <summary>
     /// Returns <paramref name="data"/> with prediction columns added: <c>PredictedLabel</c> and <c>Probability</c>
     /// (classification: of the positive class for binary, of the predicted class for multiclass), <c>Score</c>
     /// (regression) or <c>Cluster</c> and <c>Distance</c> (clustering).
@@ -213,7 +236,7 @@ public sealed class TrainedModel
 
         var predictions = _ml.Data.Cache(_model.Transform(ModelTrainer.ToView(data, rows, _features, _label, source)));
         var metrics = Evaluation.Metrics(_ml, predictions, _label);
-        var charts = Evaluation.Charts(Evaluation.Extract(predictions, _label), _label, metrics);
+        var charts = Evaluation.Charts(Evaluation.Extract(predictions, _label), _label, metrics, "evaluated rows");
         return new ModelEvaluation(metrics, charts, rows.Length);
     }
 
@@ -248,7 +271,10 @@ public sealed class TrainedModel
             Metrics: Metrics,
             MetricsSpread: MetricsSpread,
             Importance: Importance,
-            Versions: Versions), _json);
+            Versions: Versions)
+        {
+            Inputs = Inputs,
+        }, _json);
     }
 
     /// <summary>Loads a model that <see cref="Save"/> wrote (metrics and provenance come back; charts do not).</summary>
@@ -283,6 +309,8 @@ public sealed class TrainedModel
         return new TrainedModel(ml, model, schema, label, features, metadata.Info, metadata.Metrics, metadata.MetricsSpread, [], metadata.Importance, [])
         {
             Versions = metadata.Versions,
+            // Zips saved before inputs were recorded: types from the featurization, no example row.
+            Inputs = metadata.Inputs ?? ModelInputs.Guess(metadata.Features),
         };
     }
 
@@ -306,4 +334,8 @@ internal sealed record ModelMetadata(
     IReadOnlyDictionary<string, double> Metrics,
     IReadOnlyDictionary<string, double>? MetricsSpread,
     IReadOnlyList<FeatureImportance> Importance,
-    IReadOnlyDictionary<string, string> Versions);
+    IReadOnlyDictionary<string, string> Versions)
+{
+    /// <summary>The model's input columns (serving); absent from zips saved before they were recorded.</summary>
+    public IReadOnlyList<ModelInputColumn>? Inputs { get; init; }
+}

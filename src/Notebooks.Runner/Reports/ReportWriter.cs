@@ -16,15 +16,27 @@ internal static partial class ReportWriter
 {
     private static readonly MarkdownPipeline _markdown = new MarkdownPipelineBuilder().UseAdvancedExtensions().Build();
 
+    /// <summary>How a code cell ended: ran without error, failed, or was not run (after a failure, without --allow-errors).</summary>
+    private enum Outcome
+    {
+        Ok,
+        Failed,
+        NotRun,
+    }
+
+    /// <summary>A code cell in the header and the footer: its number as the editor shows it (see <see cref="CellNames"/>).</summary>
+    private sealed record CellLine(string Label, string Anchor, string FirstLine, double Seconds, Outcome Outcome);
+
     public static string Render(InteractiveDocument document, RunInfo run)
     {
         var body = new StringBuilder();
         var provenance = new List<JsonElement>();
         var charts = 0;
-        var codeIndex = 0;
-        var durations = new List<(int Index, string FirstLine, double Seconds, bool Succeeded)>();
-        foreach (var cell in document.Elements)
+        var numbers = CellNames.Numbers(document);
+        var durations = new List<CellLine>();
+        for (var i = 0; i < document.Elements.Count; i++)
         {
+            var cell = document.Elements[i];
             if (NotebookDocument.IsMarkdown(cell))
             {
                 body.Append("<section class=\"cell markdown\">").Append(Markdown.ToHtml(cell.Contents, _markdown)).Append("</section>\n");
@@ -36,15 +48,25 @@ internal static partial class ReportWriter
                 continue;
             }
 
-            codeIndex++;
-            var (seconds, succeeded) = Timing(cell);
-            var hasError = cell.Outputs.OfType<ErrorElement>().Any();
-            durations.Add((codeIndex, FirstLine(cell.Contents), seconds ?? double.NaN, succeeded ?? !hasError));
+            var (seconds, succeeded, ran) = Timing(cell);
+            var outcome = ran == false ? Outcome.NotRun
+                : succeeded ?? !cell.Outputs.OfType<ErrorElement>().Any() ? Outcome.Ok
+                : Outcome.Failed;
+            var line = numbers[i] is { } number
+                ? new CellLine(number.ToString(CultureInfo.InvariantCulture), $"cell-{number}", FirstLine(cell.Contents), seconds ?? double.NaN, outcome)
+                : new CellLine("injected", "cell-parameters", FirstLine(cell.Contents), seconds ?? double.NaN, outcome);
+            durations.Add(line);
             var badge = seconds is { } s ? $"<span class=\"time\">{s.ToString("0.00", CultureInfo.InvariantCulture)} s</span>" : "";
             var tags = Tags(cell);
             var tagBadges = string.Concat(tags.Select(t => $"<span class=\"tag\">{E(t)}</span>"));
-            body.Append($"<section class=\"cell code{(hasError ? " failed" : "")}\" id=\"cell-{codeIndex}\">");
-            body.Append($"<div class=\"cell-head\"><span class=\"index\">[{codeIndex}]</span>{tagBadges}{badge}</div>");
+            var (sectionClass, status) = outcome switch
+            {
+                Outcome.Failed => (" failed", "<span class=\"status failed\">failed</span>"),
+                Outcome.NotRun => (" not-run", "<span class=\"status not-run\">not run</span>"),
+                _ => ("", ""),
+            };
+            body.Append($"<section class=\"cell code{sectionClass}\" id=\"{line.Anchor}\">");
+            body.Append($"<div class=\"cell-head\"><span class=\"index\">[{line.Label}]</span>{tagBadges}{status}{badge}</div>");
             body.Append($"<pre class=\"source\"><code>{E(cell.Contents)}</code></pre>");
             foreach (var output in cell.Outputs)
             {
@@ -83,8 +105,10 @@ internal static partial class ReportWriter
             case TextElement text:
                 return $"<pre class=\"output {(text.Name == "stderr" ? "stderr" : "stdout")}\">{E(text.Text)}</pre>";
             case ErrorElement error:
-                var trace = error.StackTrace is { Length: > 0 } ? "\n" + string.Join("\n", error.StackTrace) : "";
-                return $"<pre class=\"output error\">{E(error.ErrorValue)}{E(trace)}</pre>";
+                // The runner puts the message's lines in the traceback too (for Jupyter): shown once.
+                var trace = error.StackTrace is { Length: > 0 } && string.Join("\n", error.StackTrace) != error.ErrorValue ? "\n" + string.Join("\n", error.StackTrace) : "";
+                var label = error.ErrorName is { Length: > 0 } name && name != "Error" ? $"Error ({name})" : "Error";
+                return $"<pre class=\"output error\" role=\"alert\"><span class=\"error-label\">{E(label)}</span> {E(error.ErrorValue)}{E(trace)}</pre>";
             case DisplayElement display:
                 return Bundle(display.Data, ref charts, provenance);
             case ReturnValueElement value:
@@ -155,20 +179,23 @@ internal static partial class ReportWriter
         }
         : null;
 
-    private static (double? Seconds, bool? Succeeded) Timing(InteractiveDocumentElement cell)
+    /// <summary>What the runner recorded on a cell (<see cref="NotebookRunner.MetadataKey"/>): duration, success, and whether it ran.</summary>
+    private static (double? Seconds, bool? Succeeded, bool? Ran) Timing(InteractiveDocumentElement cell)
     {
-        if (cell.Metadata?.TryGetValue("notebooks_ml", out var value) != true)
+        if (cell.Metadata?.TryGetValue(NotebookRunner.MetadataKey, out var value) != true)
         {
-            return (null, null);
+            return (null, null, null);
         }
 
         return value switch
         {
             IDictionary<string, object> d => (d.TryGetValue("duration_seconds", out var s) ? Convert.ToDouble(s, CultureInfo.InvariantCulture) : null,
-                                               d.TryGetValue("succeeded", out var ok) ? Convert.ToBoolean(ok, CultureInfo.InvariantCulture) : null),
+                                               d.TryGetValue("succeeded", out var ok) ? Convert.ToBoolean(ok, CultureInfo.InvariantCulture) : null,
+                                               d.TryGetValue("ran", out var ran) ? Convert.ToBoolean(ran, CultureInfo.InvariantCulture) : null),
             JsonElement e when e.ValueKind == JsonValueKind.Object => (e.TryGetProperty("duration_seconds", out var s) ? s.GetDouble() : null,
-                                                                       e.TryGetProperty("succeeded", out var ok) ? ok.GetBoolean() : null),
-            _ => (null, null),
+                                                                       e.TryGetProperty("succeeded", out var ok) ? ok.GetBoolean() : null,
+                                                                       e.TryGetProperty("ran", out var ran) ? ran.GetBoolean() : null),
+            _ => (null, null, null),
         };
     }
 
@@ -195,10 +222,14 @@ internal static partial class ReportWriter
         return heading?[2..].Trim() ?? Path.GetFileNameWithoutExtension(notebook);
     }
 
-    private static string Header(string? title, RunInfo run, List<(int Index, string FirstLine, double Seconds, bool Succeeded)> cells)
+    private static string Header(string? title, RunInfo run, List<CellLine> cells)
     {
-        var failed = cells.Count(c => !c.Succeeded);
-        var status = failed == 0 ? "<span class=\"ok\">all cells succeeded</span>" : $"<span class=\"bad\">{failed} cell{(failed == 1 ? "" : "s")} failed</span>";
+        var failed = cells.Where(c => c.Outcome == Outcome.Failed).ToList();
+        var notRun = cells.Count(c => c.Outcome == Outcome.NotRun);
+        var links = string.Join(", ", failed.Select(c => $"<a href=\"#{c.Anchor}\">cell {E(c.Label)}</a>"));
+        var status = failed.Count == 0 ? "<span class=\"ok\">all cells succeeded</span>"
+            : $"<span class=\"bad\">{failed.Count} cell{(failed.Count == 1 ? "" : "s")} failed</span> ({links})"
+              + (notRun > 0 ? $" · {notRun} not run" : "");
         var when = run.Started is { } started ? $" · run {started.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}" : "";
         var took = run.Started is { } s2 && run.Finished is { } f ? $" in {(f - s2).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s" : "";
         var parameters = run.Parameters.Count == 0 ? "" : " · parameters " + string.Join(", ", run.Parameters.Select(p => $"<code>{E(p.Key)}={E(p.Value)}</code>"));
@@ -206,7 +237,7 @@ internal static partial class ReportWriter
         return $"<header>{heading}<p class=\"meta\">{E(Path.GetFileName(run.Notebook))}{when}{took} · {status}{parameters}</p></header>\n";
     }
 
-    private static string Footer(RunInfo run, List<(int Index, string FirstLine, double Seconds, bool Succeeded)> cells, List<JsonElement> provenance)
+    private static string Footer(RunInfo run, List<CellLine> cells, List<JsonElement> provenance)
     {
         var html = new StringBuilder("<footer class=\"provenance\"><h2>Provenance</h2>");
         html.Append("<div class=\"grid\"><div><h3>Run</h3><table>");
@@ -237,16 +268,30 @@ internal static partial class ReportWriter
         foreach (var cell in cells)
         {
             var seconds = double.IsNaN(cell.Seconds) ? "" : cell.Seconds.ToString("0.00", CultureInfo.InvariantCulture);
-            html.Append($"<tr><td class=\"short\"><a href=\"#cell-{cell.Index}\">{cell.Index}</a></td><td><code>{E(cell.FirstLine)}</code></td><td class=\"num\">{seconds}</td><td class=\"short\">{(cell.Succeeded ? "ok" : "<span class=\"bad\">failed</span>")}</td></tr>");
+            var outcome = cell.Outcome switch
+            {
+                Outcome.Failed => "<span class=\"bad\">failed</span>",
+                Outcome.NotRun => "not run",
+                _ => "ok",
+            };
+            html.Append($"<tr><td class=\"short\"><a href=\"#{cell.Anchor}\">{E(cell.Label)}</a></td><td><code>{E(cell.FirstLine)}</code></td><td class=\"num\">{seconds}</td><td class=\"short\">{outcome}</td></tr>");
         }
 
         html.Append("</table></div></div>");
         if (provenance.Count > 0)
         {
-            html.Append("<h3>Data and models</h3><table><tr><th>kind</th><th>name</th><th>fingerprint</th><th>seed</th><th>detail</th></tr>");
+            // The data fingerprint identifies the data; the source file's differs when options changed rows or values.
+            html.Append("<h3>Data and models</h3><table><tr><th>kind</th><th>name</th><th>data fingerprint</th><th>source file</th><th>seed</th><th>detail</th></tr>");
             foreach (var item in provenance)
             {
-                html.Append($"<tr><td class=\"short\">{E(Get(item, "kind"))}</td><td class=\"short\"><code>{E(Get(item, "name"))}</code></td><td><code>{E(Get(item, "fingerprint"))}</code></td><td class=\"short\">{E(Get(item, "seed"))}</td><td>{E(Get(item, "detail"))}</td></tr>");
+                var fingerprint = Get(item, "fingerprint");
+                var source = Get(item, "source") switch
+                {
+                    "" or "null" => "",
+                    var same when same == fingerprint => "the same (the file as it is)",
+                    var other => $"<code>{E(other)}</code>",
+                };
+                html.Append($"<tr><td class=\"short\">{E(Get(item, "kind"))}</td><td class=\"short\"><code>{E(Get(item, "name"))}</code></td><td><code>{E(fingerprint)}</code></td><td>{source}</td><td class=\"short\">{E(Get(item, "seed"))}</td><td>{E(Get(item, "detail"))}</td></tr>");
             }
 
             html.Append("</table>");
@@ -260,11 +305,7 @@ internal static partial class ReportWriter
 
     private static string Row(string name, string value) => $"<tr><th>{E(name)}</th><td>{E(value)}</td></tr>";
 
-    private static string FirstLine(string code)
-    {
-        var line = code.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
-        return line.Length > 70 ? line[..67] + "..." : line;
-    }
+    private static string FirstLine(string code) => CellNames.FirstLine(code, 70);
 
     private static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
 
@@ -292,6 +333,9 @@ internal static partial class ReportWriter
         pre{margin:0;white-space:pre-wrap;word-break:break-word;font:13px/1.5 "JetBrains Mono",Consolas,Menlo,monospace}
         pre.source{background:var(--code);border:1px solid var(--line);border-left:3px solid var(--accent);border-radius:4px;padding:8px 10px}
         .cell.failed pre.source{border-left-color:var(--bad)}
+        .cell.not-run pre.source{opacity:.6}
+        .status{border-radius:8px;padding:0 7px;font-weight:600}.status.failed{background:#fee2e2;color:var(--bad)}.status.not-run{background:#f3f4f6}
+        .error-label{font-weight:700}
         .output{margin:8px 0 0 0;overflow-x:auto}
         pre.output{padding:6px 10px;border-left:3px solid var(--line)}
         pre.output.stderr{color:#92400e}

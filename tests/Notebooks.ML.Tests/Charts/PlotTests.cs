@@ -391,10 +391,47 @@ public sealed class PlotTests
     [Fact]
     public void A_scatter_matrix_of_many_rows_is_sampled_and_says_so()
     {
-        var chart = Draw(Frames.Large(50_000), new ChartOptions { Kind = "splom" });
+        var frame = Frames.Large(50_000);
+        frame.Columns.Add(new DoubleDataFrameColumn("z", Enumerable.Range(0, 50_000).Select(i => (double)(i % 13))));
+
+        var chart = Draw(frame, new ChartOptions { Kind = "splom" });
 
         Assert.Equal(Plot.MatrixBudget, chart.Traces[0].GetProperty("dimensions")[0].GetProperty("values").GetArrayLength());
         Assert.Equal("showing 10,000 of 50,000 rows: a random sample (seed 1)", chart.Note);
+    }
+
+    [Fact]
+    public void A_scatter_matrix_of_two_columns_is_their_scatter_chart()
+    {
+        // plotly.js fails to draw a splom whose only panel is below a hidden diagonal.
+        var frame = Frames.Staff();
+        frame.Columns.Add(new DoubleDataFrameColumn("bonus", Enumerable.Repeat(double.NaN, 600)));
+
+        var chart = Draw(frame, new ChartOptions { Kind = "scatter-matrix", Columns = ["income", "age"], Color = "department" });
+        var left = Draw(new DataFrame(frame.Columns["income"], frame.Columns["rating"], frame.Columns["bonus"]), new ChartOptions { Kind = "scatter-matrix" });
+
+        Assert.Equal(["scatter", "scatter", "scatter"], chart.TraceTypes);
+        Assert.Equal(("income", "age"), (chart.AxisTitle("xaxis"), chart.AxisTitle("yaxis")));
+        Assert.Equal(["scatter"], left.TraceTypes);
+        Assert.Equal("left out: bonus (no values)", left.Note);
+    }
+
+    [Fact]
+    public void Correlations_leave_out_columns_without_values_or_with_one_value_and_say_so()
+    {
+        var frame = Frames.Staff();
+        frame.Columns.Add(new DoubleDataFrameColumn("bonus", Enumerable.Repeat(double.NaN, 600)));
+        frame.Columns.Add(new DoubleDataFrameColumn("level", Enumerable.Repeat(3.0, 600)));
+
+        var chart = Draw(frame, new ChartOptions { Kind = "corr" });
+        var named = Draw(frame, new ChartOptions { Kind = "corr", Columns = ["income", "level"] });
+
+        Assert.Equal(["income", "age", "rating"], ChartJson.Strings(chart.Traces[0], "x"));
+        Assert.Equal("left out: bonus (no values), level (one value)", chart.Note);
+        Assert.Equal(["income", "level"], ChartJson.Strings(named.Traces[0], "x"));
+        Assert.Equal("blank: no correlation (a constant column, or fewer than two rows with both values)", named.Note);
+        Assert.Equal("A correlation chart needs at least two numeric columns with varying values; this DataFrame has 1 besides bonus (no values), level (one value).",
+            Fails(new DataFrame(frame.Columns["income"], frame.Columns["bonus"], frame.Columns["level"]), new ChartOptions { Kind = "corr" }));
     }
 
     [Theory]

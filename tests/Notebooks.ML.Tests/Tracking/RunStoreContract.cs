@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Notebooks.ML.Tests.Charts;
 using Notebooks.ML.Tracking;
 using Notebooks.ML.Training;
+using Notebooks.Tests;
 
 namespace Notebooks.ML.Tests.Tracking;
 
@@ -9,7 +10,7 @@ namespace Notebooks.ML.Tests.Tracking;
 /// What every run store does, whatever holds it: SQLite (<see cref="SqliteRunStoreTests"/>) and PostgreSQL
 /// (<see cref="PostgresRunStoreTests"/>) run these same tests.
 /// </summary>
-public abstract class RunStoreContract : IDisposable
+public abstract partial class RunStoreContract : IDisposable
 {
     private readonly List<RunStore> _opened = [];
 
@@ -55,6 +56,7 @@ public abstract class RunStoreContract : IDisposable
         Assert.Equal("iris", run.DataName);
         Assert.Equal(model.Info.DataFingerprint, run.DataFingerprint);
         Assert.StartsWith("sha256:", run.DataFingerprint, StringComparison.Ordinal);
+        Assert.Equal(ML.Data.Fingerprint.OfFile(Repo.Data("iris.csv")), run.DataSourceFingerprint);
         Assert.Equal(["Sepal.Length:double", "Sepal.Width:double", "Petal.Length:double", "Petal.Width:double", "Species:string"], run.DataSchema.Select(c => $"{c.Name}:{c.Type}"));
         Assert.Equal("Species", run.Label);
         Assert.Equal("multiclass", run.Task);
@@ -207,12 +209,12 @@ public abstract class RunStoreContract : IDisposable
     public void Reopening_a_store_keeps_its_runs_and_migrates_nothing_twice()
     {
         var first = Open();
-        Assert.Equal(1, first.SchemaVersion);
+        Assert.Equal(RunDatabase.SchemaVersion, first.SchemaVersion);
         var run = first.Record(TrainedModels.IrisLbfgs, new RunContext { SaveModel = false });
         first.Dispose();
 
         var again = Open();
-        Assert.Equal(1, again.SchemaVersion);
+        Assert.Equal(RunDatabase.SchemaVersion, again.SchemaVersion);
         Assert.Equal(run.Key, again.Show(run.Id).Key);
         Assert.Single(again.List());
     }
@@ -223,7 +225,66 @@ public abstract class RunStoreContract : IDisposable
         Open().Dispose();
         Execute("INSERT INTO nbml_schema_migrations (version, description, applied_at) VALUES (99, 'from the future', '2030-01-01')");
         var message = Assert.Throws<NotebookException>(() => RunStore.Open(Location, models: Models)).Message;
-        Assert.EndsWith("has schema version 99, written by a newer Notebooks.ML; this version knows up to 1. Update Notebooks.ML, or use another store with --store.", message, StringComparison.Ordinal);
+        Assert.EndsWith($"has schema version 99, written by a newer Notebooks.ML; this version knows up to {RunDatabase.SchemaVersion}. Update Notebooks.ML, or use another store with --store.", message, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void A_store_from_before_source_fingerprints_is_migrated_and_its_runs_read_as_before()
+    {
+        var store = Open();
+        var fromFile = store.Record(TrainedModels.IrisLbfgs, new RunContext { SaveModel = false });
+        var inCode = store.Record(TrainedModels.Cancer, new RunContext { SaveModel = false });
+        store.Dispose();
+        // Back to schema 1, as the previous version left stores: no source column, and a run on a frame built in code.
+        Execute($"UPDATE nbml_runs SET data_source = NULL WHERE id = {inCode.Id}");
+        Execute("DROP INDEX nbml_runs_source_fingerprint");
+        Execute("ALTER TABLE nbml_runs DROP COLUMN data_source_fingerprint");
+        Execute("DELETE FROM nbml_schema_migrations WHERE version >= 2");
+        // And no prediction log yet (schema 3).
+        Execute("DROP TABLE nbml_served_log");
+        Execute("DROP TABLE nbml_served_models");
+
+        var migrated = Open();
+        Assert.Equal(RunDatabase.SchemaVersion, migrated.SchemaVersion);
+        // Schema 1 recorded the file's hash as the data fingerprint of any loaded frame: that is the run's source.
+        var run = migrated.Show(fromFile.Id);
+        Assert.Equal(fromFile.DataFingerprint, run.DataFingerprint);
+        Assert.Equal(fromFile.DataFingerprint, run.DataSourceFingerprint);
+        Assert.Null(migrated.Show(inCode.Id).DataSourceFingerprint);
+        Assert.Equal(inCode.DataFingerprint, migrated.Show(inCode.Id).DataFingerprint);
+        var next = migrated.Record(TrainedModels.IrisSample, new RunContext { SaveModel = false });
+        Assert.Equal(TrainedModels.IrisSample.Info.DataSourceFingerprint, migrated.Show(next.Id).DataSourceFingerprint);
+    }
+
+    [SkippableFact]
+    public void A_run_on_a_sample_records_the_samples_fingerprint_and_the_files_and_is_found_by_either()
+    {
+        var watch = new DataWatch();
+        var store = Open(watch);
+        var whole = store.Record(TrainedModels.IrisLbfgs, new RunContext { SaveModel = false });
+        var sample = store.Record(TrainedModels.IrisSample, new RunContext { SaveModel = false });
+        var file = ML.Data.Fingerprint.OfFile(Repo.Data("iris.csv"));
+
+        Assert.Equal(TrainedModels.IrisSampleData.Fingerprint, sample.DataFingerprint);
+        Assert.NotEqual(file, sample.DataFingerprint);
+        Assert.Equal(file, sample.DataSourceFingerprint);
+        Assert.Equal(file, whole.DataFingerprint);
+        Assert.Equal(file, whole.DataSourceFingerprint);
+        Assert.Equal([sample.Id, whole.Id], store.List(new RunFilter { Data = ML.Data.Fingerprint.Short(file) }).Select(r => r.Id));
+        Assert.Equal([sample.Id], store.List(new RunFilter { Data = ML.Data.Fingerprint.Short(sample.DataFingerprint) }).Select(r => r.Id));
+
+        var lines = store.Compare(whole.Name, sample.Name).Lines.ToDictionary(l => (l.Section, l.Name));
+        Assert.True(lines[("data", "fingerprint")].Differs);
+        Assert.False(lines[("data", "source fingerprint")].Differs);
+
+        // The name holds the whole file now: the run on the sample is stale, and says how the data was loaded.
+        watch.Observe("iris", ML.Data.DataLoader.Load(Repo.Data("iris.csv")));
+        Assert.Null(store.Show(whole.Id).Stale);
+        Assert.StartsWith("'iris' has been reloaded from iris.csv since: it now holds data", store.Show(sample.Id).Stale, StringComparison.Ordinal);
+        watch.Observe("iris", TrainedModels.IrisSampleData);
+        Assert.Null(store.Show(sample.Id).Stale);
+        Assert.Equal($"'iris' has been reloaded from iris.csv with --sample 100 --seed 3 since: it now holds data {ML.Data.Fingerprint.Short(sample.DataFingerprint)}, not {ML.Data.Fingerprint.Short(file)}. Retrain to get results for the current data.",
+            store.Show(whole.Id).Stale);
     }
 
     [SkippableFact]

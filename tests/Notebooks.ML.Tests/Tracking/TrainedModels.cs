@@ -16,7 +16,17 @@ internal static class TrainedModels
     private static readonly Lazy<TrainedModel> _cancer = new(() =>
         ModelTrainer.Train(DataLoader.Load(Repo.Data("breast_cancer.csv")).Data, new TrainOptions { DataName = "bc", Label = "diagnosis", Trainer = "sdca", Seed = 3 }));
 
+    private static readonly Lazy<LoadedData> _irisSample = new(() => DataLoader.Load(Repo.Data("iris.csv"), new LoadOptions { Sample = 100, Seed = 3 }));
+    private static readonly Lazy<TrainedModel> _irisOnSample = new(() =>
+        ModelTrainer.Train(IrisSampleData.Data, new TrainOptions { DataName = "iris", Label = "Species", Trainer = "lbfgs", Seed = 1, Explain = false }));
+
     public static DataFrame Iris => _iris.Value;
+
+    /// <summary>100 rows of iris drawn with seed 3: other data than the whole file.</summary>
+    public static LoadedData IrisSampleData => _irisSample.Value;
+
+    /// <summary>lbfgs on <see cref="IrisSampleData"/>, named <c>iris</c> like the whole file's models.</summary>
+    public static TrainedModel IrisSample => _irisOnSample.Value;
 
     public static TrainedModel IrisLbfgs => _irisLbfgs.Value;
 

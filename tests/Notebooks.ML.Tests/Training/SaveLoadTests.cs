@@ -31,6 +31,7 @@ public sealed class SaveLoadTests : IDisposable
         Assert.Equal(model.Classes, loaded.Classes);
         Assert.Equal(model.Metrics, loaded.Metrics);
         Assert.Equal(model.Info.DataFingerprint, loaded.Info.DataFingerprint);
+        Assert.Equal(Fingerprint.OfFile(Repo.Data(file)), loaded.Info.DataSourceFingerprint);
         Assert.Equal(model.Features, loaded.Features);
         Assert.Equal(model.Predict(data)[column].Cast<float?>(), loaded.Predict(data)[column].Cast<float?>());
 
