@@ -20,6 +20,23 @@ internal sealed class NotebookSession
 
     public int Seed(string? option) => option is null ? DefaultSeed ?? 1 : Options.Int("--seed", option);
 
+    /// <summary>The threads per training set by <c>#!threads</c> (null: auto).</summary>
+    public int? DefaultThreads { get; set; }
+
+    /// <summary>The cluster set by <c>#!cluster</c> (null: trials run on this machine). Typed by the engine's abstraction, so that Orleans loads only with it.</summary>
+    public Training.TrialScheduler? Cluster { get; private set; }
+
+    /// <summary>Replaces the session's cluster, disconnecting the one before.</summary>
+    public async Task SetClusterAsync(Training.TrialScheduler? cluster)
+    {
+        var previous = Cluster;
+        Cluster = cluster;
+        if (previous is IAsyncDisposable disposable && !ReferenceEquals(previous, cluster))
+        {
+            await disposable.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
     public static NotebookSession For(Kernel kernel) => _sessions.GetValue(kernel.RootKernel, root => new NotebookSession(root));
 
     public CSharpKernel CSharp =>

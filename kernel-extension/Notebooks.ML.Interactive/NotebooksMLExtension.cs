@@ -29,6 +29,8 @@ public static class NotebooksMLExtension
         ("#!predict", PredictMagic.Usage),
         ("#!seed", SeedMagic.Usage),
         ("#!runs", RunsMagic.Usage),
+        ("#!threads", ThreadsMagic.Usage),
+        ("#!cluster", ClusterMagic.Usage),
         ("#!serve", ServeMagic.Usage),
         ("#!export", ExportMagic.Usage),
         ("#!drift", DriftMagic.Usage),
@@ -59,6 +61,8 @@ public static class NotebooksMLExtension
         PredictMagic.Register(root);
         SeedMagic.Register(root);
         RunsMagic.Register(root);
+        ThreadsMagic.Register(root);
+        ClusterMagic.Register(root);
         ServeMagic.Register(root);
         ExportMagic.Register(root);
         DriftMagic.Register(root);

@@ -53,11 +53,13 @@ internal static class Cli
         };
         reportCommand.SetAction((parsed, _) => Guard(error, () => ReportAsync(parsed.GetRequiredValue(executed), parsed.GetRequiredValue(reportRequired), output)));
 
+        var worker = WorkerCommand.Create(output, error);
         var root = new RootCommand("Runs C# notebooks headless with the Notebooks.ML magics (#!load, #!train, #!plot) and writes reports.")
         {
-            run, reportCommand, ServeCommand.Create(output, error),
+            run, reportCommand, ServeCommand.Create(output, error), worker,
         };
-        // Ctrl+C and SIGTERM cancel the command; a server then finishes its requests and flushes its prediction log.
+        // Ctrl+C and SIGTERM cancel the command; a server then finishes its requests and flushes its prediction log,
+        // and a worker leaves its cluster (WorkerCommand.LeaveTimeout is less than this).
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = TimeSpan.FromSeconds(40) }).ConfigureAwait(false);
     }
 

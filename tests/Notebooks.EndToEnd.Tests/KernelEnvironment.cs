@@ -30,7 +30,7 @@ public sealed class KernelEnvironment : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(NugetCache);
-        foreach (var project in new[] { Path.Combine("src", "Notebooks.ML"), Path.Combine("src", "Notebooks.ML.Serving"), Path.Combine("kernel-extension", "Notebooks.ML.Interactive"), Path.Combine("src", "Notebooks.Runner") })
+        foreach (var project in new[] { Path.Combine("src", "Notebooks.ML"), Path.Combine("src", "Notebooks.ML.Serving"), Path.Combine("src", "Notebooks.ML.Cluster"), Path.Combine("kernel-extension", "Notebooks.ML.Interactive"), Path.Combine("src", "Notebooks.Runner") })
         {
             var pack = await Processes.RunAsync("dotnet", ["pack", Path.Combine(Repo.Root, project), "-c", "Release", "-o", Packages],
                 Repo.Root, timeout: TimeSpan.FromMinutes(8));

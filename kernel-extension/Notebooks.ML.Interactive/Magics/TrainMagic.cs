@@ -56,6 +56,12 @@ public sealed class TrainModel : MagicCommand
     /// <summary>The variable for the model.</summary>
     public string? As { get; set; }
 
+    /// <summary>Threads per training.</summary>
+    public string? Threads { get; set; }
+
+    /// <summary>A cluster for this cell's trials.</summary>
+    public string? Cluster { get; set; }
+
     /// <summary>One <c>name=value</c> hyperparameter (repeatable; all values are read from the magic's text).</summary>
     public string? Set { get; set; }
 }
@@ -63,7 +69,7 @@ public sealed class TrainModel : MagicCommand
 /// <summary><c>#!train</c>: featurize, train, evaluate, with live progress and a result card.</summary>
 internal static class TrainMagic
 {
-    public const string Usage = "#!train --data NAME --label COL [--task auto|binary|multiclass|regression|clustering] [--trainer auto|lightgbm|fasttree|fastforest|gam|sdca|lbfgs|averaged-perceptron|ols|kmeans] [--test-fraction F | --split mod5 | --folds K] [--time S] [--trials N] [--k N] [--seed N] [--as MODEL] [--set name=value]...";
+    public const string Usage = "#!train --data NAME --label COL [--task auto|binary|multiclass|regression|clustering] [--trainer auto|lightgbm|fasttree|fastforest|gam|sdca|lbfgs|averaged-perceptron|ols|kmeans] [--test-fraction F | --split mod5 | --folds K] [--time S] [--trials N] [--k N] [--seed N] [--threads N] [--cluster CONNECTION] [--as MODEL] [--set name=value]...";
     private static readonly TimeSpan _refresh = TimeSpan.FromMilliseconds(250);
 
     public static void Register(Kernel kernel)
@@ -88,6 +94,8 @@ internal static class TrainMagic
                 new("--k", "For clustering: the number of clusters (default 3)."),
                 new("--no-explain", "Skip permutation feature importance and the learning curve.") { Flag = true },
                 new("--as", "The variable for the trained model (default: model)."),
+                new("--threads", "Threads for the training (default: #!threads, else every core where the model does not depend on the thread count, one for sdca and lbfgs). Searches and folds run one trial per core instead."),
+                new("--cluster", "Run this cell's search trials or folds on a cluster of `notebooks worker`s: localhost or a PostgreSQL connection string (see #!cluster, which does it for every later cell)."),
                 new("--set", "A hyperparameter as ML.NET names it, name=value; repeat for more (e.g. --set NumberOfLeaves=15).") { MaxOccurrences = 50 },
             ],
         };
@@ -113,8 +121,14 @@ internal static class TrainMagic
             throw new NotebookException($"--folds and {(command.TestFraction is not null ? "--test-fraction" : "--split")} each choose the test rows: use one of them.");
         }
 
+        // --cluster connects for this cell only; otherwise #!cluster's cluster, else this machine's cores.
+        var (scheduler, connection) = command.Cluster is { } cluster
+            ? await ClusterMagic.ConnectForCellAsync(cluster.Trim().Trim('"'), context.CancellationToken).ConfigureAwait(false)
+            : (session.Cluster, null);
+        await using var disconnect = connection;
         var options = new TrainOptions
         {
+            Scheduler = scheduler,
             DataName = command.Data,
             Label = command.Label ?? "",
             Task = command.Task ?? "auto",
@@ -130,6 +144,7 @@ internal static class TrainMagic
             Clusters = Options.Int("--k", command.K, null),
             Explain = !command.NoExplain,
             Hyperparameters = Options.Pairs("--set", DirectiveText.Values(command, "--set", command.Set)),
+            Threads = Options.Int("--threads", command.Threads, session.DefaultThreads),
         };
 
         if (options.TimeBudget is not null && options.MaxTrials is null && !options.Trainer.Equals("auto", StringComparison.OrdinalIgnoreCase))

@@ -27,7 +27,7 @@ public static partial class Cards
         var rows = info.Folds is { } k
             ? $"{info.TrainRows:N0} rows, {k} folds"
             : $"{info.TrainRows:N0} training rows, {info.TestRows:N0} test rows";
-        html.Append($"<p class=\"nbml-sub\">task {E(task)} ({E(model.TaskReason)}){positive} · trainer {E(info.Trainer)} ({E(info.TrainerReason)}) · {rows} · {Duration(info.Duration)}</p>");
+        html.Append($"<p class=\"nbml-sub\">task {E(task)} ({E(model.TaskReason)}){positive} · trainer {E(info.Trainer)} ({E(info.TrainerReason)}) · {rows} · {Threads(info)} · {Duration(info.Duration)}</p>");
         html.Append($"<p class=\"nbml-sub\">{E(info.Split)}</p>");
         html.Append(Metrics(model));
 
@@ -90,13 +90,17 @@ public static partial class Cards
             .ToArray();
         var unfinished = model.Leaderboard.Count(t => double.IsNaN(t.Metric));
         var html = new StringBuilder($"<details open><summary>Search leaderboard ({model.Leaderboard.Count} trials, best {LeaderboardRows} shown{(unfinished > 0 ? $"; {unfinished} did not finish" : "")})</summary>");
-        html.Append(Table(["trial", "trainer", "hyperparameters", "rows", $"validation {metric}", "time", "status"], ranked.Select(t => new object?[]
+        html.Append(Table(["trial", "trainer", "hyperparameters", "rows", $"validation {metric}", "time", "status", "worker"], ranked.Select(t => new object?[]
         {
             t.Number, t.Trainer, t.Hyperparameters.Count == 0 ? "defaults" : string.Join(", ", t.Hyperparameters.Select(h => $"{h.Key}={h.Value}")),
-            t.Rows, t.Metric, Duration(t.Duration), t.Status,
+            t.Rows, t.Metric, Duration(t.Duration), t.Status, t.Worker,
         })));
         return html.Append("</details>").ToString();
     }
+
+    /// <summary>"2 threads", with the reason when a trainer keeps one thread because its model depends on the count.</summary>
+    private static string Threads(TrainedModelInfo info) =>
+        $"{info.Threads} thread{(info.Threads == 1 ? "" : "s")}" + (info.ThreadsReason.StartsWith("one,", StringComparison.Ordinal) ? $" ({E(info.ThreadsReason[5..].Trim())})" : "");
 
     private static string Provenance(TrainedModel model)
     {
@@ -110,6 +114,7 @@ public static partial class Cards
             new object?[] { "split", info.Split },
             new object?[] { "trainer", info.Trainer },
             new object?[] { "hyperparameters", string.Join(", ", info.Hyperparameters.Select(h => $"{h.Key}={h.Value}")) },
+            new object?[] { "threads", $"{info.Threads} ({info.ThreadsReason})" },
             new object?[] { "duration", Duration(info.Duration) },
             new object?[] { "trained at", info.TrainedAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) },
         };

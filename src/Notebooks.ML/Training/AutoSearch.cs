@@ -13,7 +13,11 @@ namespace Notebooks.ML.Training;
 /// <param name="Metric">The validation metric (NaN when the trial did not finish).</param>
 /// <param name="Duration">Wall time of the trial.</param>
 /// <param name="Status">finished, promoted, best, stopped at the time budget, or failed: reason.</param>
-public sealed record SearchTrial(int Number, string Trainer, IReadOnlyDictionary<string, string> Hyperparameters, int Rows, double Metric, TimeSpan Duration, string Status);
+public sealed record SearchTrial(int Number, string Trainer, IReadOnlyDictionary<string, string> Hyperparameters, int Rows, double Metric, TimeSpan Duration, string Status)
+{
+    /// <summary>The worker that ran the trial: <c>this machine</c>, or a cluster worker's host and port.</summary>
+    public string Worker { get; init; } = "";
+}
 
 internal sealed record SearchCandidate(string Trainer, IReadOnlyDictionary<string, string> Hyperparameters)
 {
@@ -35,17 +39,12 @@ internal static class AutoSearch
     private const int Candidates = 9;
     private const double ValidationFraction = 0.2;
 
-    public static SearchResult Run(TrainingRun run, int[] trainRows, ModelTrainer.ProgressReporter reporter, CancellationToken cancellationToken)
+    public static SearchResult Run(TrainingRun run, ModelTrainer.ProgressReporter reporter, CancellationToken cancellationToken)
     {
         var options = run.Options;
         var task = run.Label.Task;
         var (metric, higher) = Evaluation.Primary(task);
-        var (fitRows, validationRows) = ModelTrainer.Split(trainRows, ValidationFraction, options.Seed + 17);
-        if (fitRows.Length < 10 || validationRows.Length < 2)
-        {
-            throw Errors.Fail($"--trainer auto needs more rows to search on: {trainRows.Length} training rows leave too few for validation. Name a trainer instead.");
-        }
-
+        var (fitRows, _) = SearchRows(run);
         var budget = options.TimeBudget is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
         var maxTrials = options.MaxTrials ?? int.MaxValue;
         var stopwatch = Stopwatch.StartNew();
@@ -54,8 +53,12 @@ internal static class AutoSearch
         var trials = new List<SearchTrial>();
         var full = new List<(SearchCandidate Candidate, double Metric)>();
         var partial = new List<(SearchCandidate Candidate, double Metric, int Rows)>();
+        var scheduler = options.Scheduler ?? LocalTrials.EveryCore;
+        var job = ModelTrainer.Job(run, scheduler);
+        var running = new SortedDictionary<int, string>();
         var round = 0;
-        bool OutOfBudget() => (budget is { } b && stopwatch.Elapsed >= b) || trials.Count >= maxTrials;
+        bool OutOfTime() => budget is { } b && stopwatch.Elapsed >= b;
+        bool OutOfBudget() => OutOfTime() || trials.Count >= maxTrials;
 
         while (!OutOfBudget())
         {
@@ -65,41 +68,65 @@ internal static class AutoSearch
             round++;
             for (var rung = 0; rung <= 2 && candidates.Count > 0 && !OutOfBudget(); rung++)
             {
-                var share = Math.Pow(Eta, rung - 2);
-                var rows = rung == 2 ? fitRows : Explainer.Sample(fitRows, Math.Max((int)Math.Round(fitRows.Length * share), Math.Min(fitRows.Length, 100)), options.Seed + rung);
-                var results = new List<(SearchCandidate Candidate, double Metric)>();
-                foreach (var candidate in candidates)
+                // A rung's trials run side by side; the rung waits for all of them before the best go on.
+                var rows = RungRows(fitRows, rung, options.Seed).Length;
+                var batch = candidates.Take(maxTrials - trials.Count).ToList();
+                var specs = batch.Select((c, i) => new TrialSpec(trials.Count + i + 1, c.Trainer, c.Hyperparameters, new TrialRows(TrialKind.Search, Rung: rung), options.Seed)).ToList();
+                var done = 0;
+                void Report(TrialEvent e)
                 {
-                    if (OutOfBudget())
+                    if (e.Outcome is null && e.Requeued is null)
                     {
-                        break;
+                        running[e.Trial.Number] = $"#{e.Trial.Number} {e.Trial.Trainer} on {e.Worker}";
+                    }
+                    else
+                    {
+                        running.Remove(e.Trial.Number);
+                        done += e.Outcome is null ? 0 : 1;
                     }
 
-                    var number = trials.Count + 1;
+                    var number = trials.Count + done;
                     var best = BestSoFar(full, partial, higher);
                     var fraction = budget is { } b ? Math.Min(0.7, 0.02 + (0.68 * stopwatch.Elapsed / b)) : Math.Min(0.7, 0.02 + (0.68 * number / Math.Max(1, Math.Min(maxTrials, 50))));
-                    reporter.Report("Searching", $"{candidate.Describe()} on {rows.Length:N0} rows", fraction, $"trial {number}" + (options.MaxTrials is { } m ? $" of {m}" : "") + (budget is { } bb ? $", {Math.Max(0, (bb - stopwatch.Elapsed).TotalSeconds):F0} s of search left" : ""),
+                    var detail = e.Requeued is { } why
+                        ? $"trial #{e.Trial.Number} runs again: {e.Worker} was lost ({why})"
+                        : running.Count == 0 ? $"{rows:N0} rows per trial" : $"{rows:N0} rows per trial; running " + string.Join(", ", running.Values.Take(6)) + (running.Count > 6 ? $" and {running.Count - 6} more" : "");
+                    reporter.Report("Searching", detail, fraction, $"trial {number}" + (options.MaxTrials is { } m ? $" of {m}" : "") + (budget is { } bb ? $", {Math.Max(0, (bb - stopwatch.Elapsed).TotalSeconds):F0} s of search left" : ""),
                         best is { } value ? $"best validation {metric} {value.ToString("0.####", CultureInfo.InvariantCulture)}" : null);
-                    var (value2, status, duration) = Trial(run, candidate, rows, validationRows, budget is { } limit ? limit - stopwatch.Elapsed : null, cancellationToken);
-                    trials.Add(new SearchTrial(number, candidate.Trainer, candidate.Hyperparameters, rows.Length, value2, duration, status));
-                    if (!double.IsNaN(value2))
+                }
+
+                var outcomes = TrialDispatcher.RunAsync(scheduler, job, specs,
+                    spec => OutOfTime() ? null : spec with { TimeLimit = budget is { } limit ? limit - stopwatch.Elapsed : null },
+                    Report, cancellationToken).GetAwaiter().GetResult();
+                var results = new List<(SearchCandidate Candidate, double Metric)>();
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    if (outcomes[i] is not { } outcome)
                     {
-                        results.Add((candidate, value2));
-                        if (rung == 2 || rows.Length == fitRows.Length)
+                        continue;
+                    }
+
+                    var candidate = batch[i];
+                    trials.Add(new SearchTrial(trials.Count + 1, candidate.Trainer, candidate.Hyperparameters, rows, outcome.Metric, outcome.Duration, outcome.Status) { Worker = outcome.Worker });
+                    if (!double.IsNaN(outcome.Metric))
+                    {
+                        results.Add((candidate, outcome.Metric));
+                        if (rung == 2 || rows == fitRows.Length)
                         {
-                            full.Add((candidate, value2));
+                            full.Add((candidate, outcome.Metric));
                         }
                         else
                         {
-                            partial.Add((candidate, value2, rows.Length));
+                            partial.Add((candidate, outcome.Metric, rows));
                         }
                     }
                 }
 
+                // A stable sort: equal metrics keep trial order, so ties break by trial number.
                 var keep = rung == 0 ? Candidates / Eta : 1;
                 candidates = (higher ? results.OrderByDescending(r => r.Metric) : results.OrderBy(r => r.Metric))
                     .Take(keep).Select(r => r.Candidate).ToList();
-                if (rows.Length == fitRows.Length)
+                if (rows == fitRows.Length)
                 {
                     break;
                 }
@@ -119,6 +146,26 @@ internal static class AutoSearch
         return new SearchResult(winner, marked, chart);
     }
 
+    /// <summary>The search's rows: the held-out split's training rows, less the validation rows candidates are scored on.</summary>
+    internal static (int[] Fit, int[] Validation) SearchRows(TrainingRun run)
+    {
+        var (trainRows, _) = ModelTrainer.HoldOutRows(run);
+        var (fitRows, validationRows) = ModelTrainer.Split(trainRows, ValidationFraction, run.Options.Seed + 17);
+        if (fitRows.Length < 10 || validationRows.Length < 2)
+        {
+            throw Errors.Fail($"--trainer auto needs more rows to search on: {trainRows.Length} training rows leave too few for validation. Name a trainer instead.");
+        }
+
+        return (fitRows, validationRows);
+    }
+
+    /// <summary>A rung's rows: a ninth of the search rows at rung 0, a third at rung 1 (seeded samples, at least 100), all at rung 2.</summary>
+    internal static int[] RungRows(int[] fitRows, int rung, int seed)
+    {
+        var share = Math.Pow(Eta, rung - 2);
+        return rung == 2 ? fitRows : Explainer.Sample(fitRows, Math.Max((int)Math.Round(fitRows.Length * share), Math.Min(fitRows.Length, 100)), seed + rung);
+    }
+
     private static double? BestSoFar(List<(SearchCandidate Candidate, double Metric)> full, List<(SearchCandidate Candidate, double Metric, int Rows)> partial, bool higher)
     {
         var values = full.Count > 0 ? full.Select(f => f.Metric) : partial.Select(p => p.Metric);
@@ -127,34 +174,6 @@ internal static class AutoSearch
 
     private static SearchCandidate? Pick(List<(SearchCandidate Candidate, double Metric)> results, bool higher) =>
         results.Count == 0 ? null : (higher ? results.OrderByDescending(r => r.Metric) : results.OrderBy(r => r.Metric)).First().Candidate;
-
-    private static (double Metric, string Status, TimeSpan Duration) Trial(TrainingRun run, SearchCandidate candidate, int[] rows, int[] validation, TimeSpan? left, CancellationToken cancellationToken)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        using var deadline = left is { } l ? new CancellationTokenSource(l > TimeSpan.Zero ? l : TimeSpan.FromMilliseconds(1)) : new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        try
-        {
-            var fitted = ModelTrainer.Fit(run, candidate.Trainer, candidate.Hyperparameters, rows, linked.Token);
-            var view = ModelTrainer.ToView(run.Frame, validation, run.Features, run.Label, run.Source);
-            var value = Evaluation.PrimaryValue(run.Label.Task, Evaluation.Extract(fitted.Model.Transform(view), run.Label));
-            return (value, "finished", stopwatch.Elapsed);
-        }
-        catch (Exception) when (cancellationToken.IsCancellationRequested)
-        {
-            throw new OperationCanceledException("Training was interrupted.", cancellationToken);
-        }
-        catch (Exception) when (deadline.IsCancellationRequested)
-        {
-            return (double.NaN, "stopped at the time budget", stopwatch.Elapsed);
-        }
-#pragma warning disable CA1031 // One failing candidate (too few rows for a trainer, a diverging fit) must not end the search.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            return (double.NaN, $"failed: {e.Message}", stopwatch.Elapsed);
-        }
-    }
 
     /// <summary>A random candidate: a trainer, then hyperparameters from ranges that suit it.</summary>
     private static SearchCandidate Sample(IReadOnlyList<string> trainers, Random random)

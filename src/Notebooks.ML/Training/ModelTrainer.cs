@@ -62,6 +62,17 @@ public static class ModelTrainer
         return model;
     }
 
+    /// <summary>The run <paramref name="options"/> make of <paramref name="frame"/>, as a worker prepares it for trials.</summary>
+    internal static TrainingRun Prepare(DataFrame frame, TrainOptions options) => Prepare(frame, options, Describe(frame, options.DataName));
+
+    /// <summary>The trials' shared part for <paramref name="scheduler"/>: in this process the prepared run itself.</summary>
+    internal static TrialJob Job(TrainingRun run, TrialScheduler scheduler) =>
+        new(run.Frame, run.Options, () => run.Fingerprint?.GetAwaiter().GetResult() ?? Fingerprint.Of(run.Frame), scheduler is LocalTrials ? run : null);
+
+    /// <summary>The held-out split: training rows and test rows.</summary>
+    internal static (int[] Train, int[] Test) HoldOutRows(TrainingRun run) =>
+        run.Modulus is { } n ? SplitByPosition(run.Labeled, n) : Split(run.Labeled, run.Options.TestFraction, run.Options.Seed);
+
     /// <summary>Checks the options against the data and decides the task, trainer, features and rows.</summary>
     private static TrainingRun Prepare(DataFrame frame, TrainOptions options, string source)
     {
@@ -131,6 +142,11 @@ public static class ModelTrainer
             throw Errors.BadOption("--time", Errors.Format(options.TimeBudget!.Value), "a number of seconds above 0, such as 60");
         }
 
+        if (options.Threads is < 1)
+        {
+            throw Errors.BadOption("--threads", options.Threads.Value.ToString(CultureInfo.InvariantCulture), "a number of threads of at least 1 (or leave it out: every core where the result does not depend on it)");
+        }
+
         if (options.MaxTrials is < 1)
         {
             throw Errors.BadOption("--trials", options.MaxTrials.Value.ToString(CultureInfo.InvariantCulture), "a number of trials of at least 1");
@@ -174,9 +190,7 @@ public static class ModelTrainer
     private static TrainedModel HoldOut(TrainingRun run, ProgressReporter reporter, CancellationToken cancellationToken)
     {
         var options = run.Options;
-        var (trainRows, testRows) = run.Modulus is { } n
-            ? SplitByPosition(run.Labeled, n)
-            : Split(run.Labeled, options.TestFraction, options.Seed);
+        var (trainRows, testRows) = HoldOutRows(run);
         if (trainRows.Length < 2 || testRows.Length < 1)
         {
             throw Errors.Fail($"{Capitalized(run.Source)} has {run.Labeled.Length} rows{(run.Label.Task == MLTask.Clustering ? "" : " with a label")}: too few to hold out {(run.Modulus is { } m ? $"every {m}th row" : options.TestFraction.ToString("P0", CultureInfo.InvariantCulture))} for testing. Use more data or another split.");
@@ -187,7 +201,7 @@ public static class ModelTrainer
         SearchResult? search = null;
         if (trainer == "auto")
         {
-            search = AutoSearch.Run(run, trainRows, reporter, cancellationToken);
+            search = AutoSearch.Run(run, reporter, cancellationToken);
             (trainer, hyperparameters) = (search.Winner.Trainer, search.Winner.Hyperparameters);
         }
 
@@ -218,27 +232,69 @@ public static class ModelTrainer
     private static TrainedModel CrossValidate(TrainingRun run, int folds, ProgressReporter reporter, CancellationToken cancellationToken)
     {
         var options = run.Options;
-        var shuffled = run.Labeled.ToArray();
-        new Random(options.Seed).Shuffle(shuffled);
-        var perFold = new List<Dictionary<string, double>>();
-        var scoredParts = new List<Scored>();
-        Fitted? first = null;
-        int[] firstTrain = [], firstTest = [];
         var (primary, _) = Evaluation.Primary(run.Label.Task);
-        for (var fold = 0; fold < folds; fold++)
+        var scheduler = options.Scheduler ?? LocalTrials.EveryCore;
+        var specs = Enumerable.Range(0, folds)
+            .Select(fold => new TrialSpec(fold + 1, run.Trainer, options.Hyperparameters, new TrialRows(TrialKind.Fold, Fold: fold, Folds: folds), options.Seed))
+            .ToList();
+        var finished = new List<double>();
+        var running = new SortedDictionary<int, string>();
+        void Report(TrialEvent e)
         {
-            var test = shuffled.Where((_, i) => i % folds == fold).Order().ToArray();
-            var train = shuffled.Where((_, i) => i % folds != fold).Order().ToArray();
-            var best = perFold.Count == 0 ? null : $"mean {primary} so far {Html(perFold.Average(m => m[primary]))}";
-            reporter.Report("Cross-validating", $"{run.Trainer} on {train.Length:N0} rows, testing on {test.Length:N0}", 0.02 + (0.75 * fold / (folds + 1)), $"fold {fold + 1} of {folds}", best);
-            var fitted = Fit(run, run.Trainer, options.Hyperparameters, train, cancellationToken);
-            var predictions = fitted.Ml.Data.Cache(fitted.Model.Transform(ToView(run.Frame, test, run.Features, run.Label, run.Source)));
-            perFold.Add(Evaluation.Metrics(fitted.Ml, predictions, run.Label));
-            scoredParts.Add(Evaluation.Extract(predictions, run.Label));
-            if (fold == 0)
+            if (e.Outcome is { } outcome)
             {
-                (first, firstTrain, firstTest) = (fitted, train, test);
+                finished.Add(outcome.Metric);
             }
+
+            if (e.Outcome is null && e.Requeued is null)
+            {
+                running[e.Trial.Number] = $"fold {e.Trial.Number} on {e.Worker}";
+            }
+            else
+            {
+                running.Remove(e.Trial.Number);
+            }
+
+            var best = finished.Count == 0 ? null : $"mean {primary} so far {Html(finished.Average())}";
+            var detail = e.Requeued is { } why ? $"fold {e.Trial.Number} runs again: {e.Worker} was lost ({why})"
+                : $"{run.Trainer}, {folds} folds of {run.Labeled.Length:N0} rows" + (running.Count == 0 ? "" : "; running " + string.Join(", ", running.Values));
+            reporter.Report("Cross-validating", detail, 0.02 + (0.75 * finished.Count / (folds + 1)), $"fold {Math.Min(folds, finished.Count + 1)} of {folds}", best);
+        }
+
+        // The final model does not depend on the folds: on this machine's cores it trains beside them, with as many
+        // threads as each fold has (LightGBM crashed when fits of different thread counts ran at once in one
+        // process); elsewhere, or one trial at a time, it trains after them on every core.
+        Task<Fitted>? refit = null;
+        if (scheduler is LocalTrials { Slots: > 1 } local)
+        {
+            var share = Math.Max(1, local.Slots / Math.Min(local.Slots, folds));
+            var cores = TrialRunner.Cores(specs[0] with { Share = share }, local.Slots);
+            var refitThreads = TrainerCatalog.Threads(run.Trainer, TrainerCatalog.ThreadDependence(run.Trainer) is null ? null : options.Threads, cores).Threads;
+            refit = Task.Run(() => Fit(run, run.Trainer, options.Hyperparameters, run.Labeled, cancellationToken, threads: refitThreads), cancellationToken);
+        }
+
+        IReadOnlyList<TrialOutcome?> outcomes;
+        try
+        {
+            outcomes = TrialDispatcher.RunAsync(scheduler, Job(run, scheduler), specs, spec => spec, Report, cancellationToken).GetAwaiter().GetResult();
+        }
+        catch
+        {
+            _ = refit?.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw;
+        }
+
+        var perFold = new List<IReadOnlyDictionary<string, double>>();
+        var scoredParts = new List<Scored>();
+        foreach (var outcome in outcomes)
+        {
+            if (outcome is not { Status: "finished", Scored: { } scored })
+            {
+                throw Errors.Fail($"Fold {outcome?.Number} of {folds} failed ({outcome?.Status}) on {outcome?.Worker}.");
+            }
+
+            perFold.Add(outcome.Metrics);
+            scoredParts.Add(scored);
         }
 
         var names = perFold[0].Keys.ToArray();
@@ -247,8 +303,11 @@ public static class ModelTrainer
         var charts = Evaluation.Charts(Scored.Concat(scoredParts), run.Label, mean, "out-of-fold rows");
 
         reporter.Report("Training", $"final model on all {run.Labeled.Length:N0} rows", 0.02 + (0.75 * folds / (folds + 1)), "refit", $"mean {primary} {Html(mean[primary])}");
-        var final = Fit(run, run.Trainer, options.Hyperparameters, run.Labeled, cancellationToken);
-        var explanation = Explain(run, first!, firstTrain, firstTest, reporter, 0.8, cancellationToken);
+        var final = refit?.GetAwaiter().GetResult() ?? Fit(run, run.Trainer, options.Hyperparameters, run.Labeled, cancellationToken);
+        var (firstTrain, firstTest) = TrialRunner.Rows(run, specs[0].Rows);
+        // The first fold's model explains the cross-validated one; a fold that ran on another machine is refit here (same seed, same model).
+        var first = outcomes[0]!.Fitted ?? (options.Explain ? Fit(run, run.Trainer, options.Hyperparameters, firstTrain, cancellationToken) : final);
+        var explanation = Explain(run, first, firstTrain, firstTest, reporter, 0.8, cancellationToken);
         charts.AddRange(explanation.Charts);
         return Build(run, final, reporter, mean, std, charts, explanation, null,
             $"{folds}-fold cross-validation (seeded); metrics are the mean over folds, charts use every row's out-of-fold prediction; the model is refit on all rows",
@@ -265,6 +324,12 @@ public static class ModelTrainer
         SearchResult? search, string split, int trainRows, int testRows, IReadOnlyList<IReadOnlyDictionary<string, double>>? folds = null)
     {
         var options = run.Options;
+        var threads = TrainerCatalog.Threads(fitted.Trainer, options.Threads, Environment.ProcessorCount);
+        if (threads.Threads != fitted.Threads)
+        {
+            threads = (fitted.Threads, $"{fitted.Threads}, beside the folds, which had the other cores (the model does not depend on the thread count)");
+        }
+
         var trainerReason = search is not null
             ? $"auto: best of {search.Trials.Count} search trials by validation {Evaluation.Primary(run.Label.Task).Name}"
             : options.Trainer.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) ? $"auto: the default for {run.Label.Task.ToString().ToLowerInvariant()}" : "asked for";
@@ -284,6 +349,8 @@ public static class ModelTrainer
             Split = split,
             Folds = options.Folds,
             TrainerReason = trainerReason,
+            Threads = threads.Threads,
+            ThreadsReason = threads.Reason,
             DataSourceFingerprint = DataProvenance.Of(run.Frame)?.SourceFingerprint,
         };
         return new TrainedModel(fitted.Ml, fitted.Model, fitted.InputSchema, run.Label, run.Features, info, metrics, spread, charts, explanation.Importance, search?.Trials ?? [])
@@ -295,10 +362,50 @@ public static class ModelTrainer
         };
     }
 
-    /// <summary>Fits featurizer and trainer on <paramref name="rows"/>, in a fresh seeded MLContext.</summary>
-    internal static Fitted Fit(TrainingRun run, string trainer, IReadOnlyDictionary<string, string> hyperparameters, int[] rows, CancellationToken cancellationToken, int? seed = null)
+    /// <summary>
+    /// Fits featurizer and trainer on <paramref name="rows"/>, in a fresh seeded MLContext, on <paramref name="threads"/>
+    /// threads (default: <see cref="TrainerCatalog.Threads"/> of the run's options on every core).
+    /// </summary>
+    internal static Fitted Fit(TrainingRun run, string trainer, IReadOnlyDictionary<string, string> hyperparameters, int[] rows, CancellationToken cancellationToken, int? seed = null, int? threads = null)
+    {
+        if (!TrainerCatalog.UsesOpenMP(trainer))
+        {
+            return FitHere(run, trainer, hyperparameters, rows, cancellationToken, seed, threads);
+        }
+
+        // OpenMP keeps each OS thread's thread count between calls, and LightGBM sizes its per-thread buffers by it
+        // when it creates a dataset: on a thread that an earlier fit left at another count, filling the dataset
+        // overran them (a crash in SparseBin::Push when trials of 1 and 2 threads shared a process). A fresh thread
+        // per fit starts from a clean slate.
+        Fitted? fitted = null;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? error = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                fitted = FitHere(run, trainer, hyperparameters, rows, cancellationToken, seed, threads);
+            }
+#pragma warning disable CA1031 // Rethrown on the calling thread, as it was.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                error = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "Notebooks.ML fit",
+        };
+        thread.Start();
+        thread.Join();
+        error?.Throw();
+        return fitted!;
+    }
+
+    private static Fitted FitHere(TrainingRun run, string trainer, IReadOnlyDictionary<string, string> hyperparameters, int[] rows, CancellationToken cancellationToken, int? seed, int? threads)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        NativeThreads.PreferPassiveWaiting();
         var ml = new MLContext(seed ?? run.Options.Seed);
         using var cancel = cancellationToken.Register(() => CancelExecution(ml));
         var view = ToView(run.Frame, rows, run.Features, run.Label, run.Source);
@@ -309,7 +416,8 @@ public static class ModelTrainer
             featurized = ml.Data.Cache(featurized);
         }
 
-        var (estimator, settings) = TrainerCatalog.Create(ml, trainer, run.Label.Task, seed ?? run.Options.Seed, hyperparameters, run.Options.Clusters ?? DefaultClusters);
+        var threadCount = threads ?? TrainerCatalog.Threads(trainer, run.Options.Threads, Environment.ProcessorCount).Threads;
+        var (estimator, settings) = TrainerCatalog.Create(ml, trainer, run.Label.Task, seed ?? run.Options.Seed, hyperparameters, run.Options.Clusters ?? DefaultClusters, threadCount);
         ITransformer trained;
         if (run.Label.Task == MLTask.Multiclass)
         {
@@ -331,7 +439,7 @@ public static class ModelTrainer
 
         cancellationToken.ThrowIfCancellationRequested();
         var model = new TransformerChain<ITransformer>(featurizer, trained);
-        return new Fitted(ml, trainer, hyperparameters, settings, featurizer, trained, model, view.Schema);
+        return new Fitted(ml, trainer, hyperparameters, settings, featurizer, trained, model, view.Schema) { Threads = threadCount };
     }
 
     /// <summary>
@@ -469,6 +577,10 @@ internal sealed record TrainingRun(DataFrame Frame, string Source, TrainOptions 
 }
 
 /// <summary>A fitted pipeline: the featurizer and the trainer's part kept apart so that explanations can reach the trees.</summary>
-internal sealed record Fitted(MLContext Ml, string Trainer, IReadOnlyDictionary<string, string> Requested, IReadOnlyDictionary<string, string> Settings, ITransformer Featurizer, ITransformer Head, ITransformer Model, DataViewSchema InputSchema);
+internal sealed record Fitted(MLContext Ml, string Trainer, IReadOnlyDictionary<string, string> Requested, IReadOnlyDictionary<string, string> Settings, ITransformer Featurizer, ITransformer Head, ITransformer Model, DataViewSchema InputSchema)
+{
+    /// <summary>The threads the trainer ran on.</summary>
+    public int Threads { get; init; } = 1;
+}
 
 internal sealed record Explanation(IReadOnlyList<FeatureImportance> Importance, LearningCurve? Curve, IReadOnlyList<GenericChart> Charts);

@@ -53,6 +53,21 @@ public sealed class TrainOptions
     /// <summary>For clustering: the number of clusters (default 3).</summary>
     public int? Clusters { get; init; }
 
+    /// <summary>
+    /// Threads per training: null (the default) uses every core for trainers whose model does not depend on the
+    /// thread count, and one thread for those whose model does (sdca); a number overrides both. Searches and folds
+    /// run their trials side by side instead, one thread each.
+    /// </summary>
+    public int? Threads { get; init; }
+
+    /// <summary>
+    /// Where the trials of a search and the folds of a cross-validation run: null (the default) runs them side by
+    /// side on this machine's cores (<see cref="LocalTrials.EveryCore"/>); a cluster (Notebooks.ML.Cluster) sends them
+    /// to its workers. The result is the same wherever they run.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public TrialScheduler? Scheduler { get; init; }
+
     /// <summary>Whether to compute permutation feature importance and a learning curve (a little extra time).</summary>
     public bool Explain { get; init; } = true;
 }

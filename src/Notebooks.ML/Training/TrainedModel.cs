@@ -45,6 +45,11 @@ public sealed record TrainedModelInfo(
     /// <summary>Why this trainer: asked for, the task's default, or the winner of a search.</summary>
     public string TrainerReason { get; init; } = "asked for";
 
+    /// <summary>The threads the model was trained on (searches and folds ran their trials one thread each).</summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary>Why that many threads: every core, asked for, or one because the trainer's model depends on it.</summary>
+    public string ThreadsReason { get; init; } = "";
     /// <summary>
     /// The fingerprint of the file the data was loaded from (its bytes, see <see cref="LoadedData.SourceFingerprint"/>),
     /// or <see langword="null"/> for data built in code (and models saved before it was recorded).

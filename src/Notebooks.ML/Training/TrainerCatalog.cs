@@ -66,12 +66,52 @@ internal static class TrainerCatalog
     /// <summary>Whether the trainer makes several passes over the data, so that caching the features pays.</summary>
     public static bool WantsCache(string trainer) => trainer is "sdca" or "lbfgs" or "averaged-perceptron" or "kmeans";
 
+    /// <summary>Whether the trainer's threads are OpenMP threads in native code (LightGBM); the others are .NET threads.</summary>
+    public static bool UsesOpenMP(string trainer) => trainer is "lightgbm";
+
     /// <summary>Whether the trainer is a boosted or bagged tree ensemble whose trees can be replayed one by one.</summary>
     public static bool IsTreeEnsemble(string trainer) => trainer is "lightgbm" or "fasttree" or "fastforest";
 
+    /// <summary>
+    /// The trainers whose model depends on how many threads train it, with the reason. Every other trainer gives the
+    /// same model, prediction for prediction, on one thread and on many (tests/Notebooks.ML.Tests/Training/ThreadTests
+    /// proves it per trainer), so it uses every core by default.
+    /// </summary>
+    private static readonly Dictionary<string, string> _threadDependent = new(StringComparer.Ordinal)
+    {
+        ["sdca"] = "SDCA's threads update the weights lock-free, so its model depends on the thread count and on timing",
+        ["lbfgs"] = "L-BFGS adds up its gradient over one block of rows per thread, so another thread count rounds differently and gives another model",
+    };
+
+    /// <summary>Why <paramref name="trainer"/>'s model depends on its thread count, or null when it does not.</summary>
+    public static string? ThreadDependence(string trainer) => _threadDependent.GetValueOrDefault(trainer);
+
+    /// <summary>
+    /// How many threads one fit of <paramref name="trainer"/> uses, and why: <paramref name="requested"/> (<c>--threads</c>
+    /// or the session's default) when given; otherwise every core (<paramref name="cores"/>), except for trainers whose
+    /// model would change with the thread count, which keep one so that results stay reproducible anywhere.
+    /// </summary>
+    public static (int Threads, string Reason) Threads(string trainer, int? requested, int cores)
+    {
+        if (trainer is "averaged-perceptron" or "ols")
+        {
+            return (1, $"{trainer} trains on one thread");
+        }
+
+        var dependence = ThreadDependence(trainer);
+        if (requested is { } n)
+        {
+            return (n, dependence is null ? "asked for" : $"asked for; note: {dependence}");
+        }
+
+        return dependence is null
+            ? (Math.Max(1, cores), "every core (the model does not depend on the thread count)")
+            : (1, $"one, the default for {trainer}: {dependence}");
+    }
+
     /// <summary>Creates the trainer with sensible, deterministic defaults and the user's hyperparameters applied.</summary>
     public static (IEstimator<ITransformer> Estimator, IReadOnlyDictionary<string, string> Settings) Create(
-        MLContext ml, string trainer, MLTask task, int seed, IReadOnlyDictionary<string, string> hyperparameters, int? clusters = null)
+        MLContext ml, string trainer, MLTask task, int seed, IReadOnlyDictionary<string, string> hyperparameters, int? clusters = null, int threads = 1)
     {
         object options = (trainer, task) switch
         {
@@ -95,7 +135,7 @@ internal static class TrainerCatalog
             _ => throw new InvalidOperationException($"No trainer {trainer} for {task}"),
         };
 
-        ApplyDefaults(options, seed);
+        ApplyDefaults(options, seed, threads);
         if (options is KMeansTrainer.Options kmeans && clusters is { } k)
         {
             kmeans.NumberOfClusters = k;
@@ -146,63 +186,58 @@ internal static class TrainerCatalog
 
     /// <summary>
     /// Defaults that match the peers in notebooks/data/SOURCES.md for the boosted trees (100 iterations, learning
-    /// rate 0.1, 31 leaves, 20 rows per leaf), and one thread wherever more would make results depend on timing.
+    /// rate 0.1, 31 leaves, 20 rows per leaf), and <paramref name="threads"/> threads (see <see cref="Threads"/>).
     /// </summary>
-    private static void ApplyDefaults(object options, int seed)
+    private static void ApplyDefaults(object options, int seed, int threads)
     {
         switch (options)
         {
             case LightGbmBinaryTrainer.Options o:
                 (o.NumberOfIterations, o.LearningRate, o.NumberOfLeaves, o.MinimumExampleCountPerLeaf) = (100, 0.1, 31, 20);
-                (o.Seed, o.Deterministic, o.Silent, o.NumberOfThreads) = (seed, true, true, LightGbmThreads);
+                (o.Seed, o.Deterministic, o.Silent, o.NumberOfThreads) = (seed, true, true, threads);
                 break;
             case LightGbmMulticlassTrainer.Options o:
                 (o.NumberOfIterations, o.LearningRate, o.NumberOfLeaves, o.MinimumExampleCountPerLeaf) = (100, 0.1, 31, 20);
-                (o.Seed, o.Deterministic, o.Silent, o.NumberOfThreads) = (seed, true, true, LightGbmThreads);
+                (o.Seed, o.Deterministic, o.Silent, o.NumberOfThreads) = (seed, true, true, threads);
                 break;
             case LightGbmRegressionTrainer.Options o:
                 (o.NumberOfIterations, o.LearningRate, o.NumberOfLeaves, o.MinimumExampleCountPerLeaf) = (100, 0.1, 31, 20);
-                (o.Seed, o.Deterministic, o.Silent, o.NumberOfThreads) = (seed, true, true, LightGbmThreads);
+                (o.Seed, o.Deterministic, o.Silent, o.NumberOfThreads) = (seed, true, true, threads);
                 break;
             // FastTree (binary and regression) share BoostedTreeOptions; FastForest's share FastForestOptionsBase.
             case BoostedTreeOptions o:
-                (o.NumberOfTrees, o.LearningRate, o.NumberOfLeaves, o.MinimumExampleCountPerLeaf, o.Seed, o.NumberOfThreads) = (100, 0.1, 31, 20, seed, 1);
+                (o.NumberOfTrees, o.LearningRate, o.NumberOfLeaves, o.MinimumExampleCountPerLeaf, o.Seed, o.NumberOfThreads) = (100, 0.1, 31, 20, seed, threads);
                 break;
             case FastForestOptionsBase o:
-                (o.NumberOfTrees, o.NumberOfLeaves, o.Seed, o.FeatureSelectionSeed, o.NumberOfThreads) = (100, 31, seed, seed, 1);
+                (o.NumberOfTrees, o.NumberOfLeaves, o.Seed, o.FeatureSelectionSeed, o.NumberOfThreads) = (100, 31, seed, seed, threads);
                 break;
             case GamBinaryTrainer.Options o:
-                (o.NumberOfIterations, o.LearningRate, o.Seed, o.NumberOfThreads) = (1000, 0.02, seed, 1);
+                (o.NumberOfIterations, o.LearningRate, o.Seed, o.NumberOfThreads) = (1000, 0.02, seed, threads);
                 break;
             case GamRegressionTrainer.Options o:
-                (o.NumberOfIterations, o.LearningRate, o.Seed, o.NumberOfThreads) = (1000, 0.02, seed, 1);
+                (o.NumberOfIterations, o.LearningRate, o.Seed, o.NumberOfThreads) = (1000, 0.02, seed, threads);
                 break;
             case SdcaLogisticRegressionBinaryTrainer.Options o:
-                o.NumberOfThreads = 1;
+                o.NumberOfThreads = threads;
                 break;
             case SdcaMaximumEntropyMulticlassTrainer.Options o:
-                o.NumberOfThreads = 1;
+                o.NumberOfThreads = threads;
                 break;
             case SdcaRegressionTrainer.Options o:
-                o.NumberOfThreads = 1;
+                o.NumberOfThreads = threads;
                 break;
             case LbfgsLogisticRegressionBinaryTrainer.Options o:
-                o.NumberOfThreads = 1;
+                o.NumberOfThreads = threads;
                 break;
             case LbfgsMaximumEntropyMulticlassTrainer.Options o:
-                o.NumberOfThreads = 1;
+                o.NumberOfThreads = threads;
                 break;
             case KMeansTrainer.Options o:
-                (o.NumberOfThreads, o.InitializationAlgorithm) = (1, KMeansTrainer.InitializationAlgorithm.KMeansPlusPlus);
+                (o.NumberOfThreads, o.InitializationAlgorithm) = (threads, KMeansTrainer.InitializationAlgorithm.KMeansPlusPlus);
                 break;
         }
     }
 
-    /// <summary>
-    /// LightGBM's thread count. One thread: bench/TrainBenchmark measures whether more threads give identical
-    /// models; <c>--set NumberOfThreads=N</c> overrides it.
-    /// </summary>
-    private const int LightGbmThreads = 1;
 
     /// <summary>Hyperparameters that every result card reports, so that two runs can be compared.</summary>
     private static IEnumerable<MemberInfo> Tracked(object options)

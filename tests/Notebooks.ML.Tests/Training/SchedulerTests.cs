@@ -1,0 +1,120 @@
+using System.Collections.Concurrent;
+using Notebooks.ML.Data;
+using Notebooks.ML.Training;
+using Notebooks.Tests;
+
+namespace Notebooks.ML.Tests.Training;
+
+/// <summary>Trials run side by side (and on workers that come and go) give exactly the serial result.</summary>
+public sealed class SchedulerTests
+{
+    private static readonly Microsoft.Data.Analysis.DataFrame _cancer = DataLoader.Load(Repo.Data("breast_cancer.csv")).Data;
+
+    internal static IEnumerable<string> Board(TrainedModel model) =>
+        model.Leaderboard.Select(t => FormattableString.Invariant($"{t.Number} {t.Trainer} {string.Join(",", t.Hyperparameters)} {t.Rows} {t.Metric:R} {t.Status}"));
+
+    [Fact]
+    public void A_search_on_four_slots_gives_the_serial_leaderboard_winner_and_metrics()
+    {
+        var serial = ModelTrainer.Train(_cancer, Search(LocalTrials.Serial));
+        var parallel = ModelTrainer.Train(_cancer, Search(new LocalTrials(4)));
+
+        Assert.Equal(Board(serial), Board(parallel));
+        Assert.Equal(serial.Info.Trainer, parallel.Info.Trainer);
+        Assert.Equal(serial.Metrics, parallel.Metrics);
+        Assert.All(parallel.Leaderboard, t => Assert.Equal("this machine", t.Worker));
+    }
+
+    [Theory]
+    [InlineData("lightgbm")]
+    [InlineData("sdca")]
+    public void Folds_side_by_side_give_the_serial_metrics_per_fold(string trainer)
+    {
+        TrainOptions Options(TrialScheduler scheduler) => new() { Label = "diagnosis", Trainer = trainer, Folds = 5, Seed = 2, Scheduler = scheduler };
+        var serial = ModelTrainer.Train(_cancer, Options(LocalTrials.Serial));
+        var parallel = ModelTrainer.Train(_cancer, Options(new LocalTrials(3)));
+
+        Assert.Equal(serial.FoldMetrics, parallel.FoldMetrics);
+        Assert.Equal(serial.Metrics, parallel.Metrics);
+        Assert.Equal(serial.Importance.Select(i => (i.Column, i.Drop)), parallel.Importance.Select(i => (i.Column, i.Drop)));
+    }
+
+    [Fact]
+    public void A_lost_worker_s_trials_run_again_elsewhere_and_each_counts_once()
+    {
+        var flaky = new FlakyScheduler(loseEvery: 2);
+        var serial = ModelTrainer.Train(_cancer, Search(LocalTrials.Serial));
+        var survived = ModelTrainer.Train(_cancer, Search(flaky));
+
+        Assert.Equal(Board(serial), Board(survived));
+        Assert.True(flaky.Lost.Count >= 2, $"only {flaky.Lost.Count} trials were lost");
+        Assert.All(flaky.Lost, lost => Assert.NotEqual(lost.Worker, survived.Leaderboard.Single(t => t.Number == lost.Trial).Worker));
+        Assert.Contains(survived.Leaderboard, t => t.Worker.StartsWith("doomed-", StringComparison.Ordinal));
+        Assert.Equal(13, survived.Leaderboard.Select(t => t.Number).Distinct().Count());
+    }
+
+    private static TrainOptions Search(TrialScheduler scheduler) =>
+        new() { Label = "diagnosis", Trainer = "auto", MaxTrials = 13, Seed = 5, Explain = false, Scheduler = scheduler };
+
+    [Fact]
+    public void Without_workers_a_search_fails_within_seconds_with_a_message()
+    {
+        var options = new TrainOptions { Label = "diagnosis", Trainer = "auto", MaxTrials = 3, Explain = false, Scheduler = new EmptyScheduler() };
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        var error = Assert.Throws<NotebookException>(() => ModelTrainer.Train(_cancer, options));
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"took {stopwatch.Elapsed}");
+        Assert.Contains("Start a worker", error.Message, StringComparison.Ordinal);
+        Assert.Contains("3 trials waited", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// One local slot and a worker that is lost while running every few trials; a new worker (another name) takes
+    /// its place, as when a machine is replaced.
+    /// </summary>
+    private sealed class FlakyScheduler(int loseEvery) : TrialScheduler
+    {
+        private readonly LocalTrials _local = new(1);
+        private readonly int _loseEvery = loseEvery;
+        private int _generation = 1;
+        private int _trials;
+
+        public ConcurrentBag<(int Trial, string Worker)> Lost { get; } = [];
+
+        public override ValueTask<IReadOnlyList<ITrialWorker>> WorkersAsync(CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IReadOnlyList<ITrialWorker>>([new Doomed(this, $"doomed-{Volatile.Read(ref _generation)}"), _local]);
+
+        public override string Describe() => "flaky";
+
+        private sealed class Doomed(FlakyScheduler owner, string name) : ITrialWorker
+        {
+            public string Name => name;
+
+            public int Slots => 1;
+
+            public async Task<TrialOutcome> RunAsync(TrialJob job, TrialSpec trial, CancellationToken cancellationToken)
+            {
+                if (Interlocked.Increment(ref owner._trials) % owner._loseEvery != 0)
+                {
+                    var outcome = await owner._local.RunAsync(job, trial, cancellationToken);
+                    return outcome with { Worker = Name };
+                }
+
+                await Task.Delay(50, cancellationToken);
+                owner.Lost.Add((trial.Number, Name));
+                Interlocked.Increment(ref owner._generation);
+                throw new TrialWorkerLostException($"{Name} died");
+            }
+        }
+    }
+
+    private sealed class EmptyScheduler : TrialScheduler
+    {
+        public override ValueTask<IReadOnlyList<ITrialWorker>> WorkersAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IReadOnlyList<ITrialWorker>>([]);
+
+        public override string Describe() => "nobody";
+
+        public override TimeSpan NoWorkersTimeout => TimeSpan.FromSeconds(2);
+
+        public override string NoWorkersMessage => "The cluster has no workers. Start a worker.";
+    }
+}
