@@ -258,22 +258,34 @@ public sealed class TrainingCluster : TrialScheduler, IAsyncDisposable
 
         public int Slots => info.Slots;
 
+        /// <summary>
+        /// Waits for a call to this worker while watching the membership: a worker that dies mid-call (SIGKILL, machine
+        /// gone) never answers, and Orleans' response timeout is hours long for the sake of long trials. Returns once the
+        /// call has completed; its result (or exception) is the caller's to take.
+        /// </summary>
+        private async Task WhileActiveAsync(Task call, CancellationToken cancellationToken)
+        {
+            while (await Task.WhenAny(call, Task.Delay(_refresh, cancellationToken)).ConfigureAwait(false) != call)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!cluster.IsActive(silo))
+                {
+                    throw new TrialWorkerLostException($"{Name} left the cluster");
+                }
+            }
+        }
+
         public async Task<TrialOutcome> RunAsync(TrialJob job, TrialSpec trial, CancellationToken cancellationToken)
         {
             try
             {
                 for (var attempt = 0; ; attempt++)
                 {
-                    await cluster.SendDataAsync(silo, job, again: attempt > 0).WaitAsync(cancellationToken).ConfigureAwait(false);
+                    var send = cluster.SendDataAsync(silo, job, again: attempt > 0);
+                    await WhileActiveAsync(send, cancellationToken).ConfigureAwait(false);
+                    await send.ConfigureAwait(false);
                     var call = cluster.Grain(silo).Run(job.DataFingerprint, cluster.Encoded(job).Options, TrialCodec.Encode(trial), cancellationToken);
-                    // A worker that dies mid-trial never answers: watch the membership while waiting.
-                    while (await Task.WhenAny(call, Task.Delay(_refresh, cancellationToken)).ConfigureAwait(false) != call)
-                    {
-                        if (!cluster.IsActive(silo))
-                        {
-                            throw new TrialWorkerLostException($"{Name} left the cluster");
-                        }
-                    }
+                    await WhileActiveAsync(call, cancellationToken).ConfigureAwait(false);
 
                     try
                     {

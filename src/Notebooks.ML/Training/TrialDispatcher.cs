@@ -6,11 +6,15 @@ internal sealed record TrialEvent(TrialSpec Trial, string Worker, TrialOutcome? 
 /// <summary>
 /// Runs a batch of trials on a <see cref="TrialScheduler"/>'s workers and returns their outcomes in trial order,
 /// whatever order they finished in. Each free slot takes the lowest-numbered waiting trial; a trial whose worker was
-/// lost goes back to the front of the queue; the first outcome of a trial is the one that counts.
+/// lost goes back to the front of the queue; the first outcome of a trial is the one that counts. A worker that lost a
+/// trial gets none for <see cref="TrialScheduler.LostWorkerPause"/>.
 /// </summary>
 internal static class TrialDispatcher
 {
     private static readonly TimeSpan _poll = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How many times one trial may be lost before the batch gives up on it.</summary>
+    internal const int MaxLosses = 10;
 
     /// <summary>
     /// Runs <paramref name="trials"/>. <paramref name="starting"/> is asked as each trial is about to start: it returns
@@ -28,7 +32,8 @@ internal static class TrialDispatcher
         var pending = new SortedSet<int>(Enumerable.Range(0, trials.Count));
         var running = new Dictionary<Task<TrialOutcome>, (int Index, ITrialWorker Worker, TrialSpec Trial)>();
         var busy = new Dictionary<string, int>(StringComparer.Ordinal);
-        var lost = new HashSet<string>(StringComparer.Ordinal);
+        var lostAt = new Dictionary<string, System.Diagnostics.Stopwatch>(StringComparer.Ordinal);
+        var losses = new int[trials.Count];
         var withoutWorkers = System.Diagnostics.Stopwatch.StartNew();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
@@ -36,7 +41,7 @@ internal static class TrialDispatcher
             while (pending.Count > 0 || running.Count > 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var workers = (await scheduler.WorkersAsync(cancellationToken).ConfigureAwait(false)).Where(w => !lost.Contains(w.Name)).ToArray();
+                var workers = (await scheduler.WorkersAsync(cancellationToken).ConfigureAwait(false)).Where(w => !lostAt.TryGetValue(w.Name, out var since) || since.Elapsed >= scheduler.LostWorkerPause).ToArray();
                 if (workers.Length > 0 || running.Count > 0)
                 {
                     withoutWorkers.Restart();
@@ -96,8 +101,13 @@ internal static class TrialDispatcher
                     var error = task.Exception?.GetBaseException();
                     if (error is TrialWorkerLostException or OperationCanceledException || task.IsCanceled)
                     {
-                        // The worker went away (or dropped the trial): the trial runs again on another one.
-                        lost.Add(worker.Name);
+                        // The worker went away (or dropped the trial): the trial runs again, on another one if there is one.
+                        lostAt[worker.Name] = System.Diagnostics.Stopwatch.StartNew();
+                        if (++losses[index] >= MaxLosses)
+                        {
+                            throw Errors.Fail($"Trial #{trial.Number} was lost {MaxLosses} times, last on {worker.Name}: {error?.Message ?? "cancelled by the worker"}. Check the workers' logs, or go back to this machine with #!cluster off.");
+                        }
+
                         pending.Add(index);
                         onEvent(new TrialEvent(trial, worker.Name, null, error?.Message ?? "cancelled by the worker"));
                         continue;

@@ -128,6 +128,12 @@ public abstract class TrialScheduler
     /// <summary>How long a batch may go without any worker before it fails with a message (rather than waiting for ever).</summary>
     public virtual TimeSpan NoWorkersTimeout => TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a worker that lost a trial gets no other: long enough for a dead one to leave <see cref="WorkersAsync"/>'s
+    /// list, short enough that a live one (whose call failed because another worker, its gateway, died) is soon back.
+    /// </summary>
+    public virtual TimeSpan LostWorkerPause => TimeSpan.FromSeconds(3);
+
     /// <summary>What to tell the user when there is no worker: what to start.</summary>
     public virtual string NoWorkersMessage => "There is no worker to run the trials on.";
 

@@ -53,6 +53,30 @@ public sealed class SchedulerTests
         Assert.Equal(13, survived.Leaderboard.Select(t => t.Number).Distinct().Count());
     }
 
+    [Fact]
+    public void A_live_worker_whose_call_failed_gets_work_again_after_a_pause()
+    {
+        // One worker, whose call for trial 2 fails once (as when another worker, its gateway, dies): before, it was
+        // passed over for the rest of the batch and the search failed with "no workers".
+        var steady = new StubbornScheduler(failures: 1);
+        var serial = ModelTrainer.Train(_cancer, Search(LocalTrials.Serial));
+        var survived = ModelTrainer.Train(_cancer, Search(steady));
+
+        Assert.Equal(Board(serial), Board(survived));
+        Assert.Equal(1, steady.Lost);
+        Assert.All(survived.Leaderboard, t => Assert.Equal("steady", t.Worker));
+    }
+
+    [Fact]
+    public void A_trial_lost_again_and_again_ends_the_search_with_a_message()
+    {
+        var hopeless = new StubbornScheduler(failures: int.MaxValue);
+        var error = Assert.Throws<NotebookException>(() => ModelTrainer.Train(_cancer, Search(hopeless)));
+
+        Assert.Contains($"was lost {TrialDispatcher.MaxLosses} times, last on steady", error.Message, StringComparison.Ordinal);
+        Assert.Contains("it fell over", error.Message, StringComparison.Ordinal);
+    }
+
     private static TrainOptions Search(TrialScheduler scheduler) =>
         new() { Label = "diagnosis", Trainer = "auto", MaxTrials = 13, Seed = 5, Explain = false, Scheduler = scheduler };
 
@@ -103,6 +127,42 @@ public sealed class SchedulerTests
                 owner.Lost.Add((trial.Number, Name));
                 Interlocked.Increment(ref owner._generation);
                 throw new TrialWorkerLostException($"{Name} died");
+            }
+        }
+    }
+
+    /// <summary>One worker, always listed, whose call for trial 2 fails <c>failures</c> times before it runs.</summary>
+    private sealed class StubbornScheduler(int failures) : TrialScheduler
+    {
+        private readonly LocalTrials _local = new(1);
+        private readonly int _failures = failures;
+        private int _lost;
+
+        public int Lost => Volatile.Read(ref _lost);
+
+        public override ValueTask<IReadOnlyList<ITrialWorker>> WorkersAsync(CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IReadOnlyList<ITrialWorker>>([new Steady(this)]);
+
+        public override string Describe() => "stubborn";
+
+        public override TimeSpan LostWorkerPause => TimeSpan.FromMilliseconds(100);
+
+        private sealed class Steady(StubbornScheduler owner) : ITrialWorker
+        {
+            public string Name => "steady";
+
+            public int Slots => 1;
+
+            public async Task<TrialOutcome> RunAsync(TrialJob job, TrialSpec trial, CancellationToken cancellationToken)
+            {
+                if (trial.Number == 2 && owner.Lost < owner._failures)
+                {
+                    Interlocked.Increment(ref owner._lost);
+                    throw new TrialWorkerLostException("steady did not answer: it fell over");
+                }
+
+                var outcome = await owner._local.RunAsync(job, trial, cancellationToken);
+                return outcome with { Worker = Name };
             }
         }
     }
