@@ -31,4 +31,6 @@ if [ -f .ci/postgres.sh ]; then
   source .ci/postgres.sh
 fi
 
-dotnet test Notebooks.sln "$@"
+# A test that hangs (a cluster waiting on a worker, a kernel that never answers) is stopped after 20 minutes with a
+# dump beside its results, and fails the run, instead of holding CI until its own time limit.
+dotnet test Notebooks.sln --blame-hang-timeout 20m "$@"
