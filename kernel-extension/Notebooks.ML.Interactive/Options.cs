@@ -46,25 +46,33 @@ internal static class Options
     public static DateTimeOffset Since(string option, string value, DateTimeOffset now)
     {
         var text = value.Trim();
-        if (text.Length >= 2 && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) && amount >= 0)
+        if (Duration(text) is { } ago)
         {
-            TimeSpan? span = char.ToLowerInvariant(text[^1]) switch
-            {
-                's' => TimeSpan.FromSeconds(amount),
-                'm' => TimeSpan.FromMinutes(amount),
-                'h' => TimeSpan.FromHours(amount),
-                'd' => TimeSpan.FromDays(amount),
-                'w' => TimeSpan.FromDays(7 * amount),
-                _ => null,
-            };
-            if (span is { } ago)
-            {
-                return now - ago;
-            }
+            return now - ago;
         }
 
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
             ? at
             : throw new NotebookException($"The option {option} got '{value}', but expected a time such as 2026-12-01T09:00 (UTC unless it says) or a duration ago such as 30m, 2h or 1d.");
+    }
+
+    /// <summary>A duration written as a number and s, m, h, d or w (<c>30m</c>, <c>1.5h</c>, <c>1w</c>), or null.</summary>
+    public static TimeSpan? Duration(string text)
+    {
+        var value = text.Trim();
+        if (value.Length < 2 || !double.TryParse(value[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) || amount < 0 || !double.IsFinite(amount))
+        {
+            return null;
+        }
+
+        return char.ToLowerInvariant(value[^1]) switch
+        {
+            's' => TimeSpan.FromSeconds(amount),
+            'm' => TimeSpan.FromMinutes(amount),
+            'h' => TimeSpan.FromHours(amount),
+            'd' => TimeSpan.FromDays(amount),
+            'w' => TimeSpan.FromDays(7 * amount),
+            _ => null,
+        };
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Html;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Directives;
@@ -92,22 +91,9 @@ internal static class MonitorMagic
     /// <summary><c>--window</c>: a number and s, m, h, d or w.</summary>
     internal static TimeSpan Window(string text)
     {
-        var value = text.Trim();
-        if (value.Length >= 2 && double.TryParse(value[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) && amount > 0 && double.IsFinite(amount))
+        if (Options.Duration(text) is { } window && window >= TimeSpan.FromSeconds(1))
         {
-            TimeSpan? window = char.ToLowerInvariant(value[^1]) switch
-            {
-                's' => TimeSpan.FromSeconds(amount),
-                'm' => TimeSpan.FromMinutes(amount),
-                'h' => TimeSpan.FromHours(amount),
-                'd' => TimeSpan.FromDays(amount),
-                'w' => TimeSpan.FromDays(7 * amount),
-                _ => null,
-            };
-            if (window is { } w && w >= TimeSpan.FromSeconds(1))
-            {
-                return w;
-            }
+            return window;
         }
 
         throw new NotebookException($"The option --window got '{text}', but expected a window of at least a second: a number and s, m, h, d or w, such as 1m, 1h or 1d.");
