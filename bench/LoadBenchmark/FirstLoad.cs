@@ -22,7 +22,7 @@ internal static partial class FirstLoad
         {
             var version = $"0.1.0-bench.{DateTime.UtcNow:yyyyMMddHHmmss}";
             var feed = Path.Combine(root, "feed");
-            foreach (var project in new[] { "src/Notebooks.ML", "kernel-extension/Notebooks.ML.Interactive" })
+            foreach (var project in new[] { "src/Notebooks.ML", "src/Notebooks.ML.Serving", "src/Notebooks.ML.Cluster", "kernel-extension/Notebooks.ML.Interactive" })
             {
                 Console.WriteLine($"packing {project} {version} (Release)…");
                 Runner.Capture("dotnet", ["pack", Path.Combine(repo, project), "-c", "Release", "-o", feed, $"-p:Version={version}", "-v", "quiet", "-nologo"], repo);
@@ -44,7 +44,7 @@ internal static partial class FirstLoad
                 var load = kernel.Submit($"#!load {file} --as df");
                 first.Add(load.Seconds);
                 card.Add(CardSeconds(load.Html));
-                second.Add(kernel.Submit($"#!load {file} --as df2").Seconds);
+                second.Add(kernel.Submit($"#!load {file} --as df").Seconds);
             }
 
             var pandas = new List<double>();

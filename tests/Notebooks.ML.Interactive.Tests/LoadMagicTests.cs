@@ -64,6 +64,26 @@ public sealed class LoadMagicTests : IDisposable
     }
 
     [Fact]
+    public async Task Loading_again_into_a_name_replaces_its_value_whatever_the_name_held_before()
+    {
+        // A DataFrame name loaded again is assigned in place (no new declaration is compiled); any other type is
+        // declared anew as a DataFrame. Code in later cells sees the new value either way.
+        var small = Write("small.csv", "a,b\n1,x\n2,y\n");
+        var large = Write("large.csv", "a,b\n1,x\n2,y\n3,z\n");
+        (await _kernel.SubmitAsync("var df = \"some text\";")).ShouldSucceed();
+        (await _kernel.SubmitAsync($"#!load {small} --as df")).ShouldSucceed();
+        Assert.Equal(2, _kernel.Variable<DataFrame>("df")!.Rows.Count);
+
+        (await _kernel.SubmitAsync($"#!load {large} --as df")).ShouldSucceed();
+        Assert.Equal(3, _kernel.Variable<DataFrame>("df")!.Rows.Count);
+        var count = (await _kernel.SubmitAsync("df.Rows.Count")).ShouldSucceed();
+        Assert.Contains("3", count.Text, StringComparison.Ordinal);
+
+        (await _kernel.SubmitAsync($"#!load {small} --as df")).ShouldSucceed();
+        (await _kernel.SubmitAsync("if (df.Rows.Count != 2) throw new Exception($\"df has {df.Rows.Count} rows\");")).ShouldSucceed();
+    }
+
+    [Fact]
     public async Task Load_names_the_columns_when_types_names_an_unknown_one()
     {
         var message = (await _kernel.SubmitAsync("#!load data/iris.csv --types Specis:string")).ShouldFail();

@@ -218,6 +218,37 @@ public sealed class DataLoaderTests : IDisposable
         Assert.Equal(1, frame.Columns["b"].NullCount);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Every_value_survives_the_pages_being_mapped_in_on_another_core_while_the_parser_stores(bool parallel)
+    {
+        // Large enough that another core touches the columns' fresh pages while this one parses (CsvLoader.TouchAhead):
+        // every value is non-zero, so a touch that wrote over a stored value would show as a zero.
+        const int Rows = 300_000;
+        var lines = Enumerable.Range(1, Rows).Select(i => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{i * 0.5},{i},{i * 10_000_000_000L},t{i % 97},{(i % 2 == 0 ? "true" : "false")}"));
+        var path = Write("touched.csv", "x,n,big,label,flag\n" + string.Join("\n", lines) + "\n");
+
+        var frame = CsvLoader.Load(path, new LoadOptions(), parallel);
+
+        Assert.Equal(Rows, frame.Rows.Count);
+        var x = (DoubleDataFrameColumn)frame.Columns["x"];
+        var n = (Int32DataFrameColumn)frame.Columns["n"];
+        var big = (Int64DataFrameColumn)frame.Columns["big"];
+        var label = (StringDataFrameColumn)frame.Columns["label"];
+        var flag = (BooleanDataFrameColumn)frame.Columns["flag"];
+        for (var r = 0; r < Rows; r++)
+        {
+            var i = r + 1;
+            if (x[r] != i * 0.5 || n[r] != i || big[r] != i * 10_000_000_000L || label[r] != $"t{i % 97}" || flag[r] != (i % 2 == 0))
+            {
+                Assert.Fail($"Row {r}: {x[r]}, {n[r]}, {big[r]}, {label[r]}, {flag[r]}");
+            }
+        }
+
+        Assert.All(frame.Columns, c => Assert.Equal(0, c.NullCount));
+    }
+
     [Fact]
     public void The_parallel_and_the_sequential_reader_give_identical_frames()
     {
