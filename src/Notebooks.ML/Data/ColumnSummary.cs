@@ -119,23 +119,83 @@ public sealed class ColumnSummary
         throw new NotSupportedException($"{typeof(T).Name} is not a number.");
     }
 
-    // Compiled fully optimized at its first call: the card of the first load in a fresh kernel is computed once, so
-    // tiered compilation would never promote this loop before the user sees the card.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ColumnSummary Numeric<T>(DataFrameColumn column, string type, PrimitiveDataFrameColumn<T> values)
         where T : unmanaged, IEquatable<T>
     {
-        var distinct = new DistinctCounter<T>();
-        var min = double.PositiveInfinity;
-        var max = double.NegativeInfinity;
-        double sum = 0;
-        long count = 0;
-        T? minValue = null;
-        T? maxValue = null;
+        var stats = new NumericStats<T>();
         foreach (var (buffer, bits) in values.GetReadOnlyDataBuffers().Zip(values.GetReadOnlyNullBitMapBuffers()))
         {
-            var span = buffer.Span;
-            var validity = bits.Span;
+            stats.Add(buffer.Span, bits.Span);
+        }
+
+        return stats.Result(column.Name, type, column.Length);
+    }
+
+    private static ColumnSummary Dates(DataFrameColumn column, string type, DateTimeDataFrameColumn values)
+    {
+        var stats = new DateStats();
+        foreach (var (buffer, bits) in values.GetReadOnlyDataBuffers().Zip(values.GetReadOnlyNullBitMapBuffers()))
+        {
+            stats.Add(buffer.Span, bits.Span);
+        }
+
+        return stats.Result(column.Name, type, column.Length);
+    }
+
+    private static ColumnSummary Text(DataFrameColumn column, string type, StringDataFrameColumn values)
+    {
+        var stats = new TextStats();
+        for (long i = 0; i < values.Length; i++)
+        {
+            stats.Add(values[i]);
+        }
+
+        return stats.Result(column.Name, type, column.Length);
+    }
+
+    /// <summary>
+    /// The statistics of one column, taken over its rows in order, a run of rows at a time. <see cref="Describe(DataFrameColumn)"/>
+    /// feeds it a finished column; the CSV reader feeds it the rows parsed so far, on another core, so that the card's
+    /// statistics are ready when the last row is. The numbers are the same either way: the same code, the same order.
+    /// </summary>
+    internal abstract class Stats
+    {
+        /// <summary>Takes rows <c>[from, to)</c> of <paramref name="builder"/>; <paramref name="from"/> is a multiple of 8.</summary>
+        public abstract void Add(ColumnBuilder builder, int from, int to);
+
+        public abstract ColumnSummary Result(string name, string type, long length);
+
+        /// <summary>Statistics for a column of <paramref name="kind"/>.</summary>
+        public static Stats For(ColumnKind kind) => kind switch
+        {
+            ColumnKind.Boolean => new NumericStats<bool>(),
+            ColumnKind.Int32 => new NumericStats<int>(),
+            ColumnKind.Int64 => new NumericStats<long>(),
+            ColumnKind.Double => new NumericStats<double>(),
+            ColumnKind.DateTime => new DateStats(),
+            _ => new TextStats(),
+        };
+    }
+
+    private sealed class NumericStats<T> : Stats
+        where T : unmanaged, IEquatable<T>
+    {
+        private readonly DistinctCounter<T> _distinct = new();
+        private double _min = double.PositiveInfinity;
+        private double _max = double.NegativeInfinity;
+        private double _sum;
+        private long _count;
+        private T? _minValue;
+        private T? _maxValue;
+
+        public override void Add(ColumnBuilder builder, int from, int to) =>
+            Add(builder.Values<T>()[from..to], builder.Validity()[(from >> 3)..]);
+
+        // Compiled fully optimized at its first call: the card of the first load in a fresh kernel is computed once, so
+        // tiered compilation would never promote this loop before the user sees the card.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Add(ReadOnlySpan<T> span, ReadOnlySpan<byte> validity)
+        {
             for (var i = 0; i < span.Length; i++)
             {
                 if ((validity[i >> 3] & (1 << (i & 7))) == 0)
@@ -150,100 +210,130 @@ public sealed class ColumnSummary
                     continue;
                 }
 
-                distinct.Add(value);
-                sum += x;
-                count++;
-                if (x < min)
+                _distinct.Add(value);
+                _sum += x;
+                _count++;
+                if (x < _min)
                 {
-                    min = x;
-                    minValue = value;
+                    _min = x;
+                    _minValue = value;
                 }
 
-                if (x > max)
+                if (x > _max)
                 {
-                    max = x;
-                    maxValue = value;
+                    _max = x;
+                    _maxValue = value;
                 }
             }
         }
 
-        var (distinctCount, estimate) = distinct.Result;
-        return new ColumnSummary(column.Name, type, column.Length - count, distinctCount, estimate, minValue, maxValue, count == 0 ? null : sum / count);
+        public override ColumnSummary Result(string name, string type, long length)
+        {
+            var (distinctCount, estimate) = _distinct.Result;
+            return new ColumnSummary(name, type, length - _count, distinctCount, estimate, _minValue, _maxValue, _count == 0 ? null : _sum / _count);
+        }
     }
 
-    private static ColumnSummary Dates(DataFrameColumn column, string type, DateTimeDataFrameColumn values)
+    private sealed class DateStats : Stats
     {
-        var distinct = new DistinctCounter<DateTime>();
-        DateTime? min = null;
-        DateTime? max = null;
-        foreach (var value in Present(values))
+        private readonly DistinctCounter<DateTime> _distinct = new();
+        private DateTime? _min;
+        private DateTime? _max;
+        private long _count;
+
+        public override void Add(ColumnBuilder builder, int from, int to) =>
+            Add(builder.Values<DateTime>()[from..to], builder.Validity()[(from >> 3)..]);
+
+        public void Add(ReadOnlySpan<DateTime> span, ReadOnlySpan<byte> validity)
         {
-            distinct.Add(value);
-            min = min is { } a && a <= value ? a : value;
-            max = max is { } b && b >= value ? b : value;
+            for (var i = 0; i < span.Length; i++)
+            {
+                if ((validity[i >> 3] & (1 << (i & 7))) == 0)
+                {
+                    continue;
+                }
+
+                var value = span[i];
+                _distinct.Add(value);
+                _count++;
+                _min = _min is { } a && a <= value ? a : value;
+                _max = _max is { } b && b >= value ? b : value;
+            }
         }
 
-        var (count, estimate) = distinct.Result;
-        return new ColumnSummary(column.Name, type, column.NullCount, count, estimate, min, max, null);
+        public override ColumnSummary Result(string name, string type, long length)
+        {
+            var (count, estimate) = _distinct.Result;
+            return new ColumnSummary(name, type, length - _count, count, estimate, _min, _max, null);
+        }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static ColumnSummary Text(DataFrameColumn column, string type, StringDataFrameColumn values)
+    private sealed class TextStats : Stats
     {
-        var exact = new HashSet<string>(StringComparer.Ordinal);
-        var sketch = (HyperLogLog?)null;
-        string? min = null;
-        string? max = null;
-        long missing = 0;
+        private readonly HashSet<string> _exact = new(StringComparer.Ordinal);
+        private HyperLogLog? _sketch;
+        private string? _min;
+        private string? _max;
+        private long _missing;
+
         // Loaded text holds one string object per distinct value (the loaders' string cache), so a value whose very
         // object was just seen has been counted and compared already: a check by identity skips hashing its text.
-        var recent = new string?[RecentSlots];
-        for (long i = 0; i < values.Length; i++)
+        private readonly string?[] _recent = new string?[RecentSlots];
+
+        public override void Add(ColumnBuilder builder, int from, int to)
         {
-            var value = values[i];
+            foreach (var value in builder.Texts()[from..to])
+            {
+                Add(value);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Add(string? value)
+        {
             if (value is null)
             {
-                missing++;
-                continue;
+                _missing++;
+                return;
             }
 
             var slot = RuntimeHelpers.GetHashCode(value) & (RecentSlots - 1);
-            if (ReferenceEquals(recent[slot], value))
+            if (ReferenceEquals(_recent[slot], value))
             {
-                continue;
+                return;
             }
 
-            recent[slot] = value;
+            _recent[slot] = value;
 
-            if (sketch is not null)
+            if (_sketch is not null)
             {
-                sketch.Add(StableHash.Of(value));
+                _sketch.Add(StableHash.Of(value));
             }
-            else if (exact.Add(value) && exact.Count > ExactDistinctLimit)
+            else if (_exact.Add(value) && _exact.Count > ExactDistinctLimit)
             {
-                sketch = new HyperLogLog();
-                foreach (var seen in exact)
+                _sketch = new HyperLogLog();
+                foreach (var seen in _exact)
                 {
-                    sketch.Add(StableHash.Of(seen));
+                    _sketch.Add(StableHash.Of(seen));
                 }
 
-                exact.Clear();
+                _exact.Clear();
             }
 
-            if (min is null || string.CompareOrdinal(value, min) < 0)
+            if (_min is null || string.CompareOrdinal(value, _min) < 0)
             {
-                min = value;
+                _min = value;
             }
 
-            if (max is null || string.CompareOrdinal(value, max) > 0)
+            if (_max is null || string.CompareOrdinal(value, _max) > 0)
             {
-                max = value;
+                _max = value;
             }
         }
 
-        return sketch is null
-            ? new ColumnSummary(column.Name, type, missing, exact.Count, false, min, max, null)
-            : new ColumnSummary(column.Name, type, missing, sketch.Estimate, true, min, max, null);
+        public override ColumnSummary Result(string name, string type, long length) => _sketch is null
+            ? new ColumnSummary(name, type, _missing, _exact.Count, false, _min, _max, null)
+            : new ColumnSummary(name, type, _missing, _sketch.Estimate, true, _min, _max, null);
     }
 
     private const int RecentSlots = 4096;
@@ -260,22 +350,6 @@ public sealed class ColumnSummary
         }
 
         return new ColumnSummary(column.Name, type, column.NullCount, seen.Count, seen.Count > ExactDistinctLimit, null, null, null);
-    }
-
-    /// <summary>The present values of a primitive column, straight from its buffers (no boxing, no per-row indexer).</summary>
-    private static IEnumerable<T> Present<T>(PrimitiveDataFrameColumn<T> column)
-        where T : unmanaged
-    {
-        foreach (var (values, bits) in column.GetReadOnlyDataBuffers().Zip(column.GetReadOnlyNullBitMapBuffers()))
-        {
-            for (var i = 0; i < values.Length; i++)
-            {
-                if ((bits.Span[i >> 3] & (1 << (i & 7))) != 0)
-                {
-                    yield return values.Span[i];
-                }
-            }
-        }
     }
 
     /// <summary>Exact distinct counting with a hash set up to <see cref="ExactDistinctLimit"/> values, then a HyperLogLog sketch.</summary>

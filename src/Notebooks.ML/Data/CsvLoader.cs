@@ -20,35 +20,43 @@ internal static partial class CsvLoader
     /// and the file's size decide. What the card should know about the reading (blank lines skipped, the encoding
     /// guessed) is added to <paramref name="notes"/>.
     /// </summary>
-    public static DataFrame Load(string path, LoadOptions options, List<string> notes, bool? parallel = null)
+    public static DataFrame Load(string path, LoadOptions options, List<string> notes, bool? parallel = null) =>
+        Load(path, options, notes, new StrongBox<IReadOnlyList<ColumnSummary>?>(), parallel);
+
+    /// <summary>
+    /// Loads delimited text, and puts the card's statistics of every column in <paramref name="summaries"/> when they
+    /// were taken while parsing (on another core, see <see cref="Fill.Read"/>); it stays null otherwise.
+    /// </summary>
+    public static DataFrame Load(string path, LoadOptions options, List<string> notes, StrongBox<IReadOnlyList<ColumnSummary>?> summaries, bool? parallel = null)
     {
         ArgumentNullException.ThrowIfNull(notes);
+        ArgumentNullException.ThrowIfNull(summaries);
         if (TextEncodings.Resolve(options.Encoding) is { } encoding)
         {
-            return Load(path, options, encoding, notes, parallel);
+            return Load(path, options, encoding, notes, summaries, parallel);
         }
 
         try
         {
-            return Load(path, options, TextEncodings.StrictUtf8, notes, parallel);
+            return Load(path, options, TextEncodings.StrictUtf8, notes, summaries, parallel);
         }
         catch (DecoderFallbackException)
         {
             // Excel and older Windows programs write CSV in Windows-1252: read it so, and say so.
             notes.Add(TextEncodings.NotUtf8Note(path));
-            return Load(path, options, TextEncodings.Windows1252, notes, parallel);
+            return Load(path, options, TextEncodings.Windows1252, notes, summaries, parallel);
         }
     }
 
     /// <summary>Loads delimited text without keeping the notes (tests).</summary>
     public static DataFrame Load(string path, LoadOptions options, bool? parallel = null) => Load(path, options, [], parallel);
 
-    private static DataFrame Load(string path, LoadOptions options, Encoding encoding, List<string> notes, bool? parallel)
+    private static DataFrame Load(string path, LoadOptions options, Encoding encoding, List<string> notes, StrongBox<IReadOnlyList<ColumnSummary>?> summaries, bool? parallel)
     {
         var separator = options.Separator ?? (IsTsv(path, options) ? '\t' : DetectSeparator(path, encoding));
         try
         {
-            return Load(path, options, encoding, separator, notes, parallel);
+            return Load(path, options, encoding, separator, notes, summaries, parallel);
         }
         catch (NotSupportedException)
         {
@@ -57,8 +65,9 @@ internal static partial class CsvLoader
         }
     }
 
-    private static DataFrame Load(string path, LoadOptions options, Encoding encoding, char separator, List<string> notes, bool? parallel)
+    private static DataFrame Load(string path, LoadOptions options, Encoding encoding, char separator, List<string> notes, StrongBox<IReadOnlyList<ColumnSummary>?> summaries, bool? parallel)
     {
+        summaries.Value = null;
         var useParallel = parallel ?? ((options.Parallelism ?? Environment.ProcessorCount) >= MinimumParallelCores && new FileInfo(path).Length >= ParallelThreshold);
         var readerOptions = ReaderOptions(separator);
         var fileName = Path.GetFileName(path);
@@ -96,7 +105,14 @@ internal static partial class CsvLoader
             notes.Add($"skipped {fill.Blank:N0} blank line{(fill.Blank == 1 ? "" : "s")}");
         }
 
-        return new DataFrame(fill.Builders.Select((b, i) => b!.Build(names[i], fill.Rows)));
+        var stats = fill.Widened.Any(w => w) ? null : fill.TakeStatistics();
+        var frame = new DataFrame(fill.Builders.Select((b, i) => b!.Build(names[i], fill.Rows)));
+        if (stats is not null)
+        {
+            summaries.Value = stats.Select((s, c) => s.Result(names[c], ColumnSummary.TypeName(frame.Columns[c].DataType), fill.Rows)).ToArray();
+        }
+
+        return frame;
     }
 
     /// <summary>Files at least this large are parsed on several cores; smaller ones are not worth the hand-offs.</summary>
@@ -328,7 +344,8 @@ internal static partial class CsvLoader
             _overrides = overrides;
             _parse = parse;
             Kinds = (ColumnKind[])kinds.Clone();
-            Builders = kinds.Select((k, i) => parse[i] ? ColumnBuilder.Create(k) : null).ToArray();
+            // Every row of a parsed column gets a value or SetMissing; a pass whose guess broke is thrown away.
+            Builders = kinds.Select((k, i) => parse[i] ? ColumnBuilder.Create(k, everyRowIsSet: true) : null).ToArray();
             Widened = new bool[names.Length];
         }
 
@@ -434,6 +451,7 @@ internal static partial class CsvLoader
             }
 
             var columns = _names.Length;
+            using var trailing = Trail();
             foreach (var row in reader)
             {
                 if (row.ColCount == 1 && IsBlank(row))
@@ -443,8 +461,15 @@ internal static partial class CsvLoader
                 }
 
                 var index = Rows++;
+                if ((index & (TrailRows - 1)) == 0 && index > 0)
+                {
+                    trailing?.Publish(index);
+                }
+
                 if (index >= _capacity)
                 {
+                    // Growing moves the columns under the statistics: they are taken after the load instead.
+                    trailing?.Abandon();
                     Reserve(index + 1);
                 }
 
@@ -466,6 +491,125 @@ internal static partial class CsvLoader
                         Set(c, index, row[c].Span, row.LineNumberFrom);
                     }
                 }
+            }
+
+            trailing?.Finish(Rows);
+        }
+
+        /// <summary>Rows per hand-over to the statistics: a power of two, and a multiple of 8 (whole bitmap bytes).</summary>
+        private const int TrailRows = 1 << 16;
+
+        private Trailer? _trailer;
+
+        /// <summary>The statistics of every column when they were all taken while parsing, else null; asked once.</summary>
+        public ColumnSummary.Stats[]? TakeStatistics() => _trailer?.Result;
+
+        /// <summary>
+        /// Starts taking the card's statistics on another core, behind the parser, when this pass parses every column
+        /// of a file large enough to be worth it; the parser hands over each run of rows it finished.
+        /// </summary>
+        private Trailer? Trail()
+        {
+            if (Environment.ProcessorCount < 2 || _capacity < TouchAheadRows || _parse.Any(p => !p))
+            {
+                return null;
+            }
+
+            return _trailer = new Trailer(this);
+        }
+
+        /// <summary>
+        /// Takes rows <c>[done, published)</c> of every column into its <see cref="ColumnSummary.Stats"/> whenever the
+        /// parser publishes more. Stops for good (and the statistics are taken after the load, as for other formats)
+        /// when a column's guess breaks, the columns grow, or anything fails.
+        /// </summary>
+        private sealed class Trailer : IDisposable
+        {
+            private readonly Fill _fill;
+            private readonly ColumnSummary.Stats[] _stats;
+            private readonly SemaphoreSlim _signal = new(0);
+            private readonly Task _task;
+            private int _published;
+            private int _final = -1;
+            private volatile bool _abandoned;
+            private bool _complete;
+
+            public Trailer(Fill fill)
+            {
+                _fill = fill;
+                _stats = fill.Kinds.Select(ColumnSummary.Stats.For).ToArray();
+                _task = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+            }
+
+            public ColumnSummary.Stats[]? Result => _complete && !_abandoned ? _stats : null;
+
+            public void Publish(int rows)
+            {
+                Volatile.Write(ref _published, rows);
+                _signal.Release();
+            }
+
+            public void Finish(int rows)
+            {
+                Volatile.Write(ref _final, rows);
+                Publish(rows);
+                _task.Wait();
+            }
+
+            public void Abandon()
+            {
+                _abandoned = true;
+                _signal.Release();
+                _task.Wait();
+            }
+
+            private void Run()
+            {
+                var done = 0;
+                try
+                {
+                    while (true)
+                    {
+                        _signal.Wait();
+                        if (_abandoned || Array.IndexOf(_fill.Widened, true) >= 0)
+                        {
+                            _abandoned = true;
+                            return;
+                        }
+
+                        var upTo = Volatile.Read(ref _published);
+                        if (upTo > done)
+                        {
+                            for (var c = 0; c < _stats.Length; c++)
+                            {
+                                _stats[c].Add(_fill.Builders[c]!, done, upTo);
+                            }
+
+                            done = upTo;
+                        }
+
+                        if (Volatile.Read(ref _final) == done)
+                        {
+                            _complete = true;
+                            return;
+                        }
+                    }
+                }
+                catch (Exception)
+                {
+                    // Only a head start: the card computes the statistics itself when these are missing.
+                    _abandoned = true;
+                }
+            }
+
+            public void Dispose()
+            {
+                if (!_task.IsCompleted)
+                {
+                    Abandon();
+                }
+
+                _signal.Dispose();
             }
         }
 

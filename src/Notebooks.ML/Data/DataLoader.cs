@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Analysis;
 
 namespace Notebooks.ML.Data;
@@ -33,6 +34,7 @@ public static class DataLoader
         var fingerprint = Task.Run(() => Fingerprint.OfFile(path));
         DataFrame frame;
         var steps = new List<string>();
+        var summaries = new StrongBox<IReadOnlyList<ColumnSummary>?>();
         try
         {
             frame = options.Sql is not null
@@ -41,7 +43,7 @@ public static class DataLoader
                 {
                     "json" or "jsonl" => JsonLoader.Load(path, format == "jsonl", options),
                     "parquet" => DuckDbLoader.Parquet(path, options),
-                    _ => CsvLoader.Load(path, options, steps),
+                    _ => CsvLoader.Load(path, options, steps, summaries),
                 };
         }
         catch (Exception e) when (e is InvalidDataException or IOException)
@@ -63,6 +65,8 @@ public static class DataLoader
         {
             SourceFingerprint = hash,
             Changes = changes,
+            // Taken while the file was parsed; only for the data as read (--derive, --where and --sample change it).
+            KnownSchema = options.Derive.Count == 0 && options.Where is null && options.Sample is null && summaries.Value?.Count == frame.Columns.Count ? summaries.Value : null,
         };
         DataProvenance.Record(frame, loaded);
         return loaded;

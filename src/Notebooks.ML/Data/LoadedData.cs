@@ -57,4 +57,10 @@ public sealed class LoadedData
     public IReadOnlyList<ColumnSummary> Schema => _schema ??= ColumnSummary.Describe(Data);
 
     private IReadOnlyList<ColumnSummary>? _schema;
+
+    /// <summary>The statistics when the loader took them while reading (the CSV reader does, on another core).</summary>
+    internal IReadOnlyList<ColumnSummary>? KnownSchema
+    {
+        init => _schema = value;
+    }
 }

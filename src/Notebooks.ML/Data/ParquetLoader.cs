@@ -64,7 +64,7 @@ internal static class ParquetLoader
             }
 
             var rows = (int)total;
-            var builders = kinds.Select(ColumnBuilder.Create).ToArray();
+            var builders = kinds.Select(k => ColumnBuilder.Create(k)).ToArray();
             foreach (var builder in builders)
             {
                 builder.Reserve(rows);

@@ -249,6 +249,41 @@ public sealed class DataLoaderTests : IDisposable
         Assert.All(frame.Columns, c => Assert.Equal(0, c.NullCount));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_statistics_taken_while_parsing_equal_those_of_the_finished_frame(bool widen)
+    {
+        // 200,000 rows: the CSV reader takes the card's statistics on another core, run by run behind the parser.
+        // They must be exactly those computed afterwards (same code, same order): missing values, NaN, more distinct
+        // values than are counted exactly, dates, booleans. A value that breaks a guess late sends them back to after.
+        const int Rows = 200_000;
+        var lines = Enumerable.Range(0, Rows).Select(i => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{(i % 17 == 0 ? "" : (i * 0.37 % 1000).ToString(System.Globalization.CultureInfo.InvariantCulture))},{(i % 1001 == 0 ? "NaN" : i.ToString(System.Globalization.CultureInfo.InvariantCulture))},{i * 7_000_000_000L},{(i % 9 == 0 ? "" : $"w{i % 300}")},{(i % 3 == 0 ? "true" : "false")},2026-{1 + (i % 12):D2}-{1 + (i % 28):D2},{(i % 5 == 0 ? "NA" : $"u{i}")}")).ToList();
+        if (widen)
+        {
+            lines[150_000] = "1,2,3,w,true,2026-01-01,x";
+            lines[160_000] = "oops,2,3,w,true,2026-01-01,x";
+        }
+
+        var path = Write("stats.csv", "a,b,big,word,flag,day,unique\n" + string.Join("\n", lines) + "\n");
+
+        var loaded = DataLoader.Load(path);
+        var taken = loaded.Schema;
+        var after = ColumnSummary.Describe(loaded.Data);
+
+        Assert.Equal(widen ? "string" : "double", taken[0].Type);
+        Assert.Equal(after.Count, taken.Count);
+        for (var c = 0; c < after.Count; c++)
+        {
+            var (x, y) = (taken[c], after[c]);
+            Assert.Equal((y.Name, y.Type, y.Missing, y.Distinct, y.DistinctIsEstimate, y.Min, y.Max, y.Mean), (x.Name, x.Type, x.Missing, x.Distinct, x.DistinctIsEstimate, x.Min, x.Max, x.Mean));
+        }
+
+        Assert.True(taken[6].DistinctIsEstimate);
+        Assert.Equal((Rows / 5) - (widen ? 2 : 0), taken[6].Missing);
+    }
+
     [Fact]
     public void The_parallel_and_the_sequential_reader_give_identical_frames()
     {
