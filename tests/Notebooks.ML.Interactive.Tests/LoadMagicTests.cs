@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using DuckDB.NET.Data;
 using Microsoft.Data.Analysis;
+using Microsoft.DotNet.Interactive;
 using Notebooks.ML.Data;
 using Notebooks.Tests;
 
@@ -61,6 +62,25 @@ public sealed class LoadMagicTests : IDisposable
         Assert.Contains("'setosa' is not a valid int", message, StringComparison.Ordinal);
         Assert.Contains("line 2", message, StringComparison.OrdinalIgnoreCase);
         Assert.Same(before, _kernel.Variable<DataFrame>("df"));
+    }
+
+    [Fact]
+    public async Task The_warm_up_after_loading_the_extension_leaves_no_file_and_no_variable()
+    {
+        // Loading the extension loads a small file on another core to compile the #!load path early (issue 11's first
+        // load). It must leave nothing behind: no temporary file, no variable in the user's kernel.
+        var pattern = $"notebooks-ml-warmup-{Environment.ProcessId}-*.csv";
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Directory.GetFiles(Path.GetTempPath(), pattern).Length > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Empty(Directory.GetFiles(Path.GetTempPath(), pattern));
+        var names = (Microsoft.DotNet.Interactive.CSharp.CSharpKernel)_kernel.Kernel.FindKernelByName("csharp")!;
+        Assert.Empty(names.ScriptState?.Variables.Select(v => v.Name) ?? []);
+        (await _kernel.SubmitAsync("#!load data/iris.csv --as iris")).ShouldSucceed();
+        Assert.Equal(["iris"], names.ScriptState!.Variables.Select(v => v.Name).Distinct());
     }
 
     [Fact]
