@@ -368,13 +368,14 @@ internal static partial class CsvLoader
         /// <summary>
         /// Maps the columns' fresh memory in on another core while this one parses: a first store into a page the
         /// process has never used costs a page fault and the kernel's zeroing of the page, a tenth of a large load's
-        /// time when the parser pays it (bench/LoadBenchmark). Disposing stops the touching and waits for it.
+        /// time when the parser pays it (bench/LoadBenchmark). Disposing stops the touching and waits for it; null when
+        /// there is no other core or the columns are small.
         /// </summary>
-        public IDisposable TouchAhead()
+        public IDisposable? TouchAhead()
         {
-            if (Environment.ProcessorCount < 2 || _capacity < TouchAheadRows)
+            if (!WorthAnotherCore)
             {
-                return NoTouch.Instance;
+                return null;
             }
 
             var stop = new CancellationTokenSource();
@@ -395,17 +396,11 @@ internal static partial class CsvLoader
             return new Toucher(stop, touching);
         }
 
-        /// <summary>Below this many rows the columns fit in memory the process already has; not worth a thread.</summary>
-        private const int TouchAheadRows = 1 << 16;
-
-        private sealed class NoTouch : IDisposable
-        {
-            public static readonly NoTouch Instance = new();
-
-            public void Dispose()
-            {
-            }
-        }
+        /// <summary>
+        /// Whether helping the parser from another core pays: below 65,536 rows the columns fit in memory the process
+        /// already has and the statistics take less than a thread's hand-offs.
+        /// </summary>
+        private bool WorthAnotherCore => Environment.ProcessorCount >= 2 && _capacity >= 1 << 16;
 
         private sealed class Toucher(CancellationTokenSource stop, Task touching) : IDisposable
         {
@@ -510,7 +505,7 @@ internal static partial class CsvLoader
         /// </summary>
         private Trailer? Trail()
         {
-            if (Environment.ProcessorCount < 2 || _capacity < TouchAheadRows || _parse.Any(p => !p))
+            if (!WorthAnotherCore || _parse.Any(p => !p))
             {
                 return null;
             }
