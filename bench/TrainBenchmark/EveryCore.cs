@@ -15,9 +15,11 @@ internal static class EveryCore
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {LoadAverage()} at start");
         var big = Generate(200_000, 20, seed: 1);
         var mid = Generate(30_000, 20, seed: 2);
-        // Warm up: JIT, LightGBM's native library, both paths.
+        // Warm up: JIT, LightGBM's native library, both paths, and the lanes that trials run in side by side.
         ModelTrainer.Train(big.Head(5000), Options(explain: false, today: true));
         ModelTrainer.Train(big.Head(5000), Options(explain: false, today: false));
+        ModelTrainer.Train(mid.Head(5000), new TrainOptions { Label = "label", Trainer = "auto", MaxTrials = 8, Seed = 1, Explain = false });
+        ModelTrainer.Train(big.Head(5000), new TrainOptions { Label = "label", Trainer = "lightgbm", Folds = 3, Seed = 1, Explain = false });
 
         var rows = new List<(string Name, double Today, double Now, bool Identical, string Load)>();
         var (trainToday, trainNow, trainSame) = Compare(

@@ -22,14 +22,15 @@ public sealed class WorkerState
     /// <summary>Creates the state of a worker with <paramref name="slots"/> slots that logs one line per trial to <paramref name="log"/>.</summary>
     /// <param name="slots">Trials run at once.</param>
     /// <param name="log">Where the trial lines go.</param>
-    /// <param name="runTrial">What runs a trial: <see cref="TrialRunner.Run(DataFrame, TrainOptions, TrialSpec, int, string, CancellationToken)"/>, or a stand-in (bench/ClusterBenchmark's trainer that only waits).</param>
+    /// <param name="runTrial">What runs a trial: <see cref="LocalTrials.Run(DataFrame, TrainOptions, TrialSpec, int, string, CancellationToken)"/> in one of <paramref name="slots"/> lanes, or a stand-in (bench/ClusterBenchmark's trainer that only waits).</param>
     public WorkerState(int slots, TextWriter? log, TrialFunction? runTrial = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(slots, 1);
         Slots = slots;
         Log = log ?? TextWriter.Null;
         Gate = new SemaphoreSlim(slots, slots);
-        RunTrial = runTrial ?? TrialRunner.Run;
+        // Each slot a lane of its own (LocalTrials), so that the slots' LightGBM fits do not take turns.
+        RunTrial = runTrial ?? new LocalTrials(slots).Run;
     }
 
     /// <summary>What runs a trial on this worker.</summary>

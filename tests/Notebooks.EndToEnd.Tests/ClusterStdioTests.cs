@@ -69,11 +69,14 @@ public sealed partial class ClusterStdioTests(KernelEnvironment environment, ITe
             string Board(Notebooks.ML.Training.TrainedModel m) => string.Join("\n", m.Leaderboard.Select(t => FormattableString.Invariant($"{t.Number} {t.Trainer} {string.Join(",", t.Hyperparameters)} {t.Rows} {t.Metric:R} {t.Status}")));
             Console.WriteLine("WORKERS:" + string.Join(",", remote.Leaderboard.Select(t => t.Worker).Distinct()));
             Console.WriteLine("SAME:" + (Board(remote) == Board(local) && remote.Metrics.SequenceEqual(local.Metrics)));
+            // On this machine's cores the trials beside the first ran in lanes: their own copies of the engine, loaded beside the kernel's.
+            Console.WriteLine("LANES:" + (Environment.ProcessorCount == 1 || System.Runtime.Loader.AssemblyLoadContext.All.Any(c => c.Name?.StartsWith("Notebooks.ML trials lane", StringComparison.Ordinal) == true)));
             """);
         Assert.True(compare.Succeeded, compare.Describe());
         log.WriteLine(compare.Text);
         log.WriteLine(WorkerLog);
         Assert.Contains("SAME:True", compare.Text, StringComparison.Ordinal);
+        Assert.Contains("LANES:True", compare.Text, StringComparison.Ordinal);
         Assert.Contains("WORKERS:" + name, compare.Text, StringComparison.Ordinal);
         Assert.Matches(TrialLine(), WorkerLog);
     }

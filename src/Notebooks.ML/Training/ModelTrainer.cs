@@ -270,7 +270,14 @@ public static class ModelTrainer
             var share = Math.Max(1, local.Slots / Math.Min(local.Slots, folds));
             var cores = TrialRunner.Cores(specs[0] with { Share = share }, local.Slots);
             var refitThreads = TrainerCatalog.Threads(run.Trainer, TrainerCatalog.ThreadDependence(run.Trainer) is null ? null : options.Threads, cores).Threads;
-            refit = Task.Run(() => Fit(run, run.Trainer, options.Hyperparameters, run.Labeled, cancellationToken, threads: refitThreads), cancellationToken);
+            refit = Task.Run(
+                () =>
+                {
+                    // The refit is kept here, so it takes the home lane, as one more trial would.
+                    using var lane = local.Lanes.Take(home: true, cancellationToken);
+                    return Fit(run, run.Trainer, options.Hyperparameters, run.Labeled, cancellationToken, threads: refitThreads);
+                },
+                cancellationToken);
         }
 
         IReadOnlyList<TrialOutcome?> outcomes;

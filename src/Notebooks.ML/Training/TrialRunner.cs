@@ -23,6 +23,13 @@ public static class TrialRunner
         return Run(Prepared(frame, options), trial, cores, worker, keepFitted: false, cancellationToken);
     }
 
+    /// <summary>
+    /// A lane's entry point (<see cref="TrialLanes"/>): the options and the trial as JSON in, the outcome as JSON out,
+    /// so that nothing but the DataFrame, strings and the token crosses between copies of the engine.
+    /// </summary>
+    internal static string RunEncoded(DataFrame frame, string options, string trial, int cores, string worker, CancellationToken cancellationToken) =>
+        TrialCodec.Encode(Run(frame, TrialCodec.DecodeOptions(options), TrialCodec.DecodeTrial(trial), cores, worker, cancellationToken));
+
     /// <summary>The cores one trial gets on a worker with <paramref name="slots"/> slots: its share of the machine's cores.</summary>
     public static int Cores(TrialSpec trial, int slots)
     {

@@ -176,7 +176,9 @@ public sealed class TrialWorkerLostException : Exception
 
 /// <summary>
 /// Trials on this machine: <see cref="Slots"/> at once, each on one thread (a trainer whose model depends on the
-/// thread count gets the count it would get alone). With one slot, each trial uses every core instead: the serial path.
+/// thread count gets the count it would get alone), each slot a lane of its own (<see cref="TrialLanes"/>: ML.NET runs
+/// one LightGBM training at a time per copy of its LightGBM wrapper). With one slot, each trial uses every core
+/// instead: the serial path.
 /// </summary>
 public sealed class LocalTrials : TrialScheduler, ITrialWorker
 {
@@ -192,9 +194,13 @@ public sealed class LocalTrials : TrialScheduler, ITrialWorker
         ArgumentOutOfRangeException.ThrowIfLessThan(slots, 1);
         Slots = slots;
         _workers = [this];
+        Lanes = new TrialLanes(slots);
     }
 
     private readonly IReadOnlyList<ITrialWorker> _workers;
+
+    /// <summary>The slots' lanes: which are busy, and where each runs its trials.</summary>
+    internal TrialLanes Lanes { get; }
 
     /// <inheritdoc/>
     public string Name => "this machine";
@@ -215,9 +221,33 @@ public sealed class LocalTrials : TrialScheduler, ITrialWorker
         ArgumentNullException.ThrowIfNull(trial);
         var run = job.Run ?? TrialRunner.Prepared(job.Frame, job.Options);
         var cores = TrialRunner.Cores(trial, Slots);
+        // The first fold's model explains a cross-validated one: it is fitted in the home lane, where it is kept.
+        var keep = trial.Rows is { Kind: TrialKind.Fold, Fold: 0 } && job.Options.Explain;
         return Task.Factory.StartNew(
-            () => TrialRunner.Run(run, trial, cores, Name, keepFitted: trial.Rows is { Kind: TrialKind.Fold, Fold: 0 }, cancellationToken),
+            () =>
+            {
+                using var lane = Lanes.Take(home: keep, cancellationToken);
+                return lane.Index == 0
+                    ? TrialRunner.Run(run, trial, cores, Name, keepFitted: keep, cancellationToken)
+                    : TrialLanes.RunIn(lane.Index, job.Frame, job.Options, trial, cores, Name, cancellationToken);
+            },
             cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Runs one trial on <paramref name="frame"/> in a free lane of this machine, waiting for one: what each slot of a
+    /// <c>notebooks worker</c> does, so that its slots do not take turns on ML.NET's LightGBM lock either.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The trial was cancelled.</exception>
+    public TrialOutcome Run(DataFrame frame, TrainOptions options, TrialSpec trial, int cores, string worker, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(trial);
+        using var lane = Lanes.Take(home: false, cancellationToken);
+        return lane.Index == 0
+            ? TrialRunner.Run(frame, options, trial, cores, worker, cancellationToken)
+            : TrialLanes.RunIn(lane.Index, frame, options, trial, cores, worker, cancellationToken);
     }
 }
 

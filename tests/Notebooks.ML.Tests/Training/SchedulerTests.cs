@@ -40,6 +40,43 @@ public sealed class SchedulerTests
     }
 
     [Fact]
+    public void Trials_beside_the_first_run_in_lanes_with_their_own_copy_of_ML_NET_s_LightGBM_wrapper()
+    {
+        TrainOptions Options(TrialScheduler scheduler) => new() { Label = "diagnosis", Trainer = "lightgbm", Folds = 4, Seed = 3, Explain = false, Scheduler = scheduler };
+        var serial = ModelTrainer.Train(_cancer, Options(LocalTrials.Serial));
+        var before = TrialLanes.TrialsRun;
+        var parallel = ModelTrainer.Train(_cancer, Options(new LocalTrials(2)));
+
+        Assert.True(TrialLanes.TrialsRun > before, "no fold ran in a lane beside the home lane");
+        var home = typeof(Microsoft.ML.Trainers.LightGbm.LightGbmBinaryTrainer).Assembly;
+        Assert.Contains(TrialLanes.Contexts, lane => lane.Assemblies.Any(a => a.GetName().Name == home.GetName().Name && a != home));
+        Assert.All(TrialLanes.Contexts, lane => Assert.DoesNotContain(lane.Assemblies, a => a.GetName().Name == typeof(Microsoft.Data.Analysis.DataFrame).Assembly.GetName().Name));
+        Assert.Equal(serial.FoldMetrics, parallel.FoldMetrics);
+        Assert.Equal(serial.Metrics, parallel.Metrics);
+    }
+
+    [Fact]
+    public async Task A_lane_is_held_by_one_trial_at_a_time_and_the_home_lane_can_be_waited_for()
+    {
+        var lanes = new TrialLanes(2);
+        var home = lanes.Take(home: true, CancellationToken.None);
+        using var other = lanes.Take(home: false, CancellationToken.None);
+        Assert.Equal((0, 1), (home.Index, other.Index));
+
+        var waiting = Task.Run(() => lanes.Take(home: true, CancellationToken.None));
+        await Task.Delay(300);
+        Assert.False(waiting.IsCompleted, "took the home lane while another trial held it");
+        using (var cancelled = new CancellationTokenSource(TimeSpan.FromMilliseconds(200)))
+        {
+            Assert.Throws<OperationCanceledException>(() => lanes.Take(home: false, cancelled.Token));
+        }
+
+        home.Dispose();
+        using var next = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, next.Index);
+    }
+
+    [Fact]
     public void A_lost_worker_s_trials_run_again_elsewhere_and_each_counts_once()
     {
         var flaky = new FlakyScheduler(loseEvery: 2);
