@@ -37,28 +37,127 @@ public static class Fingerprint
     {
         ArgumentNullException.ThrowIfNull(frame);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new StringBuilder();
+        var text = new Utf8Text(hash);
         foreach (var column in frame.Columns)
         {
-            buffer.Append(column.Name).Append('\u001f').Append(column.DataType.Name).Append('\u001e');
-            for (long i = 0; i < column.Length; i++)
+            text.Append(column.Name).Byte(0x1f).Append(column.DataType.Name).Byte(0x1e);
+            // Numbers, dates and text are written straight as UTF-8 without boxing each value (a frame built in code is
+            // hashed beside training, on a core the trainer could use); any other column value by value as before.
+            // Both give the same bytes: a value's invariant text, then the unit separator.
+            switch (column)
             {
-                buffer.Append(column[i] switch
-                {
-                    null => "\u0000",
-                    IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-                    var v => v.ToString(),
-                }).Append('\u001f');
-                if (buffer.Length > 1 << 16)
-                {
-                    hash.AppendData(Encoding.UTF8.GetBytes(buffer.ToString()));
-                    buffer.Clear();
-                }
+                case PrimitiveDataFrameColumn<float> c: Values(c, text); break;
+                case PrimitiveDataFrameColumn<double> c: Values(c, text); break;
+                case PrimitiveDataFrameColumn<int> c: Values(c, text); break;
+                case PrimitiveDataFrameColumn<long> c: Values(c, text); break;
+                case PrimitiveDataFrameColumn<short> c: Values(c, text); break;
+                case PrimitiveDataFrameColumn<byte> c: Values(c, text); break;
+                case PrimitiveDataFrameColumn<sbyte> c: Values(c, text); break;
+                case PrimitiveDataFrameColumn<ushort> c: Values(c, text); break;
+                case PrimitiveDataFrameColumn<uint> c: Values(c, text); break;
+                case PrimitiveDataFrameColumn<ulong> c: Values(c, text); break;
+                case PrimitiveDataFrameColumn<decimal> c: Values(c, text); break;
+                case PrimitiveDataFrameColumn<DateTime> c: Values(c, text); break;
+                case PrimitiveDataFrameColumn<bool> c:
+                    for (long i = 0; i < c.Length; i++)
+                    {
+                        (c[i] is { } value ? text.Append(value ? "True" : "False") : text.Byte(0)).Byte(0x1f);
+                    }
+
+                    break;
+                case StringDataFrameColumn c:
+                    for (long i = 0; i < c.Length; i++)
+                    {
+                        (c[i] is { } value ? text.Append(value) : text.Byte(0)).Byte(0x1f);
+                    }
+
+                    break;
+                default:
+                    for (long i = 0; i < column.Length; i++)
+                    {
+                        text.Append(column[i] switch
+                        {
+                            null => "\u0000",
+                            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+                            var v => v.ToString() ?? "",
+                        }).Byte(0x1f);
+                    }
+
+                    break;
             }
         }
 
-        hash.AppendData(Encoding.UTF8.GetBytes(buffer.ToString()));
+        text.Flush();
         return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private static void Values<T>(PrimitiveDataFrameColumn<T> column, Utf8Text text)
+        where T : unmanaged, IUtf8SpanFormattable, IFormattable
+    {
+        for (long i = 0; i < column.Length; i++)
+        {
+            (column[i] is { } value ? text.Append(value) : text.Byte(0)).Byte(0x1f);
+        }
+    }
+
+    /// <summary>UTF-8 text gathered in 64 KiB blocks and hashed block by block.</summary>
+    private sealed class Utf8Text(IncrementalHash hash)
+    {
+        private const int Block = 1 << 16;
+        private readonly byte[] _buffer = new byte[Block + 256];
+        private int _length;
+
+        /// <summary>One byte as it is: a separator, or the zero byte that stands for a missing value.</summary>
+        public Utf8Text Byte(byte value)
+        {
+            _buffer[_length++] = value;
+            return Spill();
+        }
+
+        public Utf8Text Append(string value)
+        {
+            if (Encoding.UTF8.GetMaxByteCount(value.Length) > _buffer.Length - _length)
+            {
+                Flush();
+                if (Encoding.UTF8.GetMaxByteCount(value.Length) > _buffer.Length)
+                {
+                    hash.AppendData(Encoding.UTF8.GetBytes(value));
+                    return this;
+                }
+            }
+
+            _length += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_length));
+            return Spill();
+        }
+
+        /// <summary>A value's invariant text (<c>ToString(null, InvariantCulture)</c>).</summary>
+        public Utf8Text Append<T>(T value)
+            where T : IUtf8SpanFormattable, IFormattable
+        {
+            if (!value.TryFormat(_buffer.AsSpan(_length), out var written, default, CultureInfo.InvariantCulture))
+            {
+                return Append(value.ToString(null, CultureInfo.InvariantCulture));
+            }
+
+            _length += written;
+            return Spill();
+        }
+
+        public void Flush()
+        {
+            hash.AppendData(_buffer, 0, _length);
+            _length = 0;
+        }
+
+        private Utf8Text Spill()
+        {
+            if (_length > Block)
+            {
+                Flush();
+            }
+
+            return this;
+        }
     }
 
     /// <summary>
