@@ -97,7 +97,9 @@ internal static class AutoSearch
 
                 var outcomes = TrialDispatcher.RunAsync(scheduler, job, specs,
                     spec => OutOfTime() ? null : spec with { TimeLimit = budget is { } limit ? limit - stopwatch.Elapsed : null },
-                    Report, cancellationToken).GetAwaiter().GetResult();
+                    Report, cancellationToken,
+                    // Longest first, when the order cannot change which trials run (no time budget to run out of).
+                    cost: budget is null ? spec => TrainerCatalog.ExpectedCost(spec.Trainer) : null).GetAwaiter().GetResult();
                 var results = new List<(SearchCandidate Candidate, double Metric)>();
                 for (var i = 0; i < batch.Count; i++)
                 {

@@ -83,6 +83,22 @@ internal static class TrainerCatalog
         ["lbfgs"] = "L-BFGS adds up its gradient over one block of rows per thread, so another thread count rounds differently and gives another model",
     };
 
+    /// <summary>
+    /// How long one fit of <paramref name="trainer"/> takes, relative to the others on the same rows: seconds measured
+    /// for a one-thread fit on 2,700 rows × 20 numbers (bench/TrainBenchmark). Searches start the longest trials of a
+    /// rung first, so that the rung does not end with one of them running alone.
+    /// </summary>
+    public static double ExpectedCost(string trainer) => trainer switch
+    {
+        "gam" => 0.84,
+        "fasttree" => 0.79,
+        "fastforest" => 0.68,
+        "lightgbm" => 0.30,
+        "sdca" => 0.12,
+        "kmeans" => 0.10,
+        _ => 0.03,
+    };
+
     /// <summary>Why <paramref name="trainer"/>'s model depends on its thread count, or null when it does not.</summary>
     public static string? ThreadDependence(string trainer) => _threadDependent.GetValueOrDefault(trainer);
 

@@ -5,7 +5,7 @@ internal sealed record TrialEvent(TrialSpec Trial, string Worker, TrialOutcome? 
 
 /// <summary>
 /// Runs a batch of trials on a <see cref="TrialScheduler"/>'s workers and returns their outcomes in trial order,
-/// whatever order they finished in. Each free slot takes the lowest-numbered waiting trial; a trial whose worker was
+/// whatever order they finished in. Each free slot takes the lowest-numbered waiting trial (or the longest expected); a trial whose worker was
 /// lost goes back to the front of the queue; the first outcome of a trial is the one that counts. A worker that lost a
 /// trial gets none for <see cref="TrialScheduler.LostWorkerPause"/>.
 /// </summary>
@@ -19,6 +19,9 @@ internal static class TrialDispatcher
     /// <summary>
     /// Runs <paramref name="trials"/>. <paramref name="starting"/> is asked as each trial is about to start: it returns
     /// the trial to run (for instance with what is left of the time budget), or null to skip it (its outcome is null).
+    /// With <paramref name="cost"/>, a free slot takes the waiting trial expected to take longest (ties: the lowest
+    /// number), so that a batch does not end with one long trial running alone while the other slots wait; the
+    /// outcomes are the same whatever the order.
     /// </summary>
     public static async Task<IReadOnlyList<TrialOutcome?>> RunAsync(
         TrialScheduler scheduler,
@@ -26,7 +29,8 @@ internal static class TrialDispatcher
         IReadOnlyList<TrialSpec> trials,
         Func<TrialSpec, TrialSpec?> starting,
         Action<TrialEvent> onEvent,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<TrialSpec, double>? cost = null)
     {
         var outcomes = new TrialOutcome?[trials.Count];
         var pending = new SortedSet<int>(Enumerable.Range(0, trials.Count));
@@ -55,7 +59,7 @@ internal static class TrialDispatcher
                 {
                     while (pending.Count > 0 && busy.GetValueOrDefault(worker.Name) < worker.Slots)
                     {
-                        var index = pending.Min;
+                        var index = cost is null ? pending.Min : pending.MaxBy(i => (cost(trials[i]), -i));
                         pending.Remove(index);
                         if (starting(trials[index]) is not { } trial)
                         {

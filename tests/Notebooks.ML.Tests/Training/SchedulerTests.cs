@@ -128,6 +128,45 @@ public sealed class SchedulerTests
         Assert.Contains("3 trials waited", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_search_starts_each_rung_s_longest_trials_first_and_under_a_time_budget_in_number_order()
+    {
+        var longestFirst = new RecordingScheduler();
+        var inOrder = new RecordingScheduler();
+        var serial = ModelTrainer.Train(_cancer, Search(LocalTrials.Serial));
+        var searched = ModelTrainer.Train(_cancer, Search(longestFirst));
+        ModelTrainer.Train(_cancer, new TrainOptions { Label = "diagnosis", Trainer = "auto", TimeBudget = 600, MaxTrials = 9, Seed = 4, Explain = false, Scheduler = inOrder });
+
+        Assert.Equal(Board(serial), Board(searched));
+        var rung = longestFirst.Started.Where(t => t.Rows.Rung == 0).Take(9).ToArray();
+        Assert.Equal(9, rung.Length);
+        Assert.Equal(rung.OrderByDescending(t => TrainerCatalog.ExpectedCost(t.Trainer)).ThenBy(t => t.Number).Select(t => t.Number), rung.Select(t => t.Number));
+        Assert.NotEqual(rung.Select(t => t.Number).Order(), rung.Select(t => t.Number));
+        Assert.Equal(inOrder.Started.Select(t => t.Number).Order(), inOrder.Started.Select(t => t.Number));
+    }
+
+    /// <summary>One slot on this machine that records the order in which trials start.</summary>
+    private sealed class RecordingScheduler : TrialScheduler, ITrialWorker
+    {
+        private readonly LocalTrials _local = new(1);
+
+        public ConcurrentQueue<TrialSpec> Started { get; } = [];
+
+        public string Name => "recording";
+
+        public int Slots => 1;
+
+        public override ValueTask<IReadOnlyList<ITrialWorker>> WorkersAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IReadOnlyList<ITrialWorker>>([this]);
+
+        public override string Describe() => "recording";
+
+        public Task<TrialOutcome> RunAsync(TrialJob job, TrialSpec trial, CancellationToken cancellationToken)
+        {
+            Started.Enqueue(trial);
+            return _local.RunAsync(job, trial, cancellationToken);
+        }
+    }
+
     /// <summary>
     /// One local slot and a worker that is lost while running every few trials; a new worker (another name) takes
     /// its place, as when a machine is replaced.
