@@ -71,21 +71,30 @@ internal static class EveryCore
     {
         var today = new List<double>();
         var now = new List<double>();
+        var todayCpu = new List<double>();
+        var nowCpu = new List<double>();
         TrainedModel? a = null, b = null;
         for (var i = 0; i < repeats; i++)
         {
             GC.Collect();
+            var cpu = Cpu();
             var watch = Stopwatch.StartNew();
             a = train(true);
             today.Add(watch.Elapsed.TotalSeconds);
+            todayCpu.Add(Cpu() - cpu);
             GC.Collect();
+            cpu = Cpu();
             watch.Restart();
             b = train(false);
             now.Add(watch.Elapsed.TotalSeconds);
+            nowCpu.Add(Cpu() - cpu);
         }
 
         static string List(IEnumerable<double> values) => string.Join(", ", values.Select(v => v.ToString("F2", CultureInfo.InvariantCulture)));
-        Console.WriteLine($"  before: {List(today)} s; now: {List(now)} s");
+        static double Cpu() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+        // Cores busy: process CPU time over wall time. A "one thread" run that keeps more than one core busy leaves
+        // less for running side by side to gain.
+        Console.WriteLine($"  before: {List(today)} s (cores busy {List(todayCpu.Zip(today, (c, w) => c / w))}); now: {List(now)} s (cores busy {List(nowCpu.Zip(now, (c, w) => c / w))})");
         return (today.Order().ElementAt(repeats / 2), now.Order().ElementAt(repeats / 2), same(a!, b!));
     }
 
