@@ -37,7 +37,22 @@ internal sealed class NotebookSession
         }
     }
 
-    public static NotebookSession For(Kernel kernel) => _sessions.GetValue(kernel.RootKernel, root => new NotebookSession(root));
+    public static NotebookSession For(Kernel kernel) => _sessions.GetValue(kernel.RootKernel, root =>
+    {
+        var session = new NotebookSession(root);
+        // A cluster connection (an Orleans client and its gateway connections) ends with the kernel.
+        root.RegisterForDisposal(session.Disconnect);
+        return session;
+    });
+
+    /// <summary>Leaves the session's cluster, if any; waits at most 10 s (Orleans gives its client 5 s to close).</summary>
+    private void Disconnect()
+    {
+        if (Cluster is IAsyncDisposable)
+        {
+            Task.Run(() => SetClusterAsync(null)).Wait(TimeSpan.FromSeconds(10));
+        }
+    }
 
     public CSharpKernel CSharp =>
         Root.FindKernelByName("csharp") as CSharpKernel ?? Root as CSharpKernel

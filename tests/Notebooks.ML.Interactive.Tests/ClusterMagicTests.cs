@@ -38,6 +38,35 @@ public sealed class ClusterMagicTests : IDisposable
     }
 
     [Fact]
+    public async Task Disposing_the_kernel_leaves_the_cluster()
+    {
+        var kernel = new KernelHarness();
+        (await kernel.SubmitAsync("#!threads")).ShouldSucceed();
+        var cluster = new Connection();
+        await NotebookSession.For(kernel.Kernel).SetClusterAsync(cluster);
+
+        kernel.Dispose();
+
+        Assert.True(cluster.Disposed, "the cluster connection outlived the kernel");
+    }
+
+    /// <summary>A scheduler that only records that it was disconnected, standing where #!cluster puts its Orleans client.</summary>
+    private sealed class Connection : TrialScheduler, IAsyncDisposable
+    {
+        public bool Disposed { get; private set; }
+
+        public override ValueTask<IReadOnlyList<ITrialWorker>> WorkersAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IReadOnlyList<ITrialWorker>>([]);
+
+        public override string Describe() => "a recorded connection";
+
+        public ValueTask DisposeAsync()
+        {
+            Disposed = true;
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    [Fact]
     public async Task Cluster_has_help_and_off_goes_back_to_this_machine()
     {
         var help = (await _kernel.SubmitAsync("#!cluster -h")).ShouldSucceed().Html;
