@@ -11,8 +11,9 @@ namespace Notebooks.ML.Training;
 /// wrapper holds a static lock (<c>LightGbmShared.LockForMultiThreadingInside</c>) around boosting and around pushing
 /// rows into the dataset, so two trials in one process take turns for most of their time (bench/TrainBenchmark measured
 /// 1.1–1.4× on 2 cores instead of 2×). So each slot beyond the first is a <em>lane</em>: an
-/// <see cref="AssemblyLoadContext"/> holding its own copy of Notebooks.ML and Microsoft.ML.LightGbm, whose lock is its
-/// own; the rest of ML.NET, the DataFrame and the runtime are shared. A trial crosses into a lane as JSON
+/// <see cref="AssemblyLoadContext"/> holding its own copy of Notebooks.ML, Microsoft.ML.LightGbm (whose lock is then
+/// its own) and Microsoft.ML.FastTree (whose <c>BlockingThreadPool</c> thread count is static too); the rest of ML.NET,
+/// the DataFrame and the runtime are shared. A trial crosses into a lane as JSON
 /// (<see cref="TrialCodec"/>, exactly as it travels to a cluster worker) with the DataFrame by reference, and its outcome
 /// comes back as JSON. The first slot is the home lane: this copy, which also keeps fitted models (the first fold's,
 /// the refit) that the rest of the engine uses. Lanes are created once per process, on first use, and never unloaded.
@@ -163,8 +164,8 @@ internal sealed class TrialLanes
     }
 
     /// <summary>
-    /// A lane's load context: its own Notebooks.ML and Microsoft.ML.LightGbm, loaded from the same files as this
-    /// copy; every other assembly (ML.NET's core, Microsoft.Data.Analysis, the runtime) is the one this copy uses, so
+    /// A lane's load context: its own Notebooks.ML, Microsoft.ML.LightGbm and Microsoft.ML.FastTree, loaded from the
+    /// same files as this copy; every other assembly (ML.NET's core, Microsoft.Data.Analysis, the runtime) is the one this copy uses, so
     /// that the DataFrame, the cancellation token and the strings cross as they are. Native libraries (lib_lightgbm)
     /// are found the way this copy found them, and so are the same, already loaded libraries.
     /// </summary>
