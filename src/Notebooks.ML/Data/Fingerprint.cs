@@ -41,8 +41,8 @@ public static class Fingerprint
         foreach (var column in frame.Columns)
         {
             text.Append(column.Name).Byte(0x1f).Append(column.DataType.Name).Byte(0x1e);
-            // Numbers, dates and text are written straight as UTF-8 without boxing each value (a frame built in code is
-            // hashed beside training, on a core the trainer could use); any other column value by value as before.
+            // Numbers and dates are written straight as UTF-8 without boxing each value (a frame built in code is hashed
+            // beside training, on a core the trainer could use); any other column value by value as before.
             // Both give the same bytes: a value's invariant text, then the unit separator.
             switch (column)
             {
@@ -58,21 +58,8 @@ public static class Fingerprint
                 case PrimitiveDataFrameColumn<ulong> c: Values(c, text); break;
                 case PrimitiveDataFrameColumn<decimal> c: Values(c, text); break;
                 case PrimitiveDataFrameColumn<DateTime> c: Values(c, text); break;
-                case PrimitiveDataFrameColumn<bool> c:
-                    for (long i = 0; i < c.Length; i++)
-                    {
-                        (c[i] is { } value ? text.Append(value ? "True" : "False") : text.Byte(0)).Byte(0x1f);
-                    }
-
-                    break;
-                case StringDataFrameColumn c:
-                    for (long i = 0; i < c.Length; i++)
-                    {
-                        (c[i] is { } value ? text.Append(value) : text.Byte(0)).Byte(0x1f);
-                    }
-
-                    break;
                 default:
+                    // Text (a string is not boxed), booleans, characters and any other column.
                     for (long i = 0; i < column.Length; i++)
                     {
                         text.Append(column[i] switch

@@ -95,7 +95,6 @@ internal static class TrainerCatalog
         "fastforest" => 0.68,
         "lightgbm" => 0.30,
         "sdca" => 0.12,
-        "kmeans" => 0.10,
         _ => 0.03,
     };
 

@@ -34,9 +34,6 @@ internal sealed class TrialLanes
         _busy = new bool[count];
     }
 
-    /// <summary>How many lanes there are (the scheduler's slots).</summary>
-    public int Count => _busy.Length;
-
     /// <summary>
     /// Waits for a free lane and holds it until the lease is disposed: the home lane when <paramref name="home"/> is
     /// set (the trial's fitted model is wanted here), otherwise the lowest-numbered free one.
@@ -80,7 +77,7 @@ internal sealed class TrialLanes
     {
         if (Entry(index) is not { } entry)
         {
-            return TrialRunner.Run(TrialRunner.Prepared(frame, options), trial, cores, worker, keepFitted: false, cancellationToken);
+            return TrialRunner.Run(frame, options, trial, cores, worker, cancellationToken);
         }
 
         Interlocked.Increment(ref _trialsRun);
@@ -124,23 +121,21 @@ internal sealed class TrialLanes
 
     private static Func<DataFrame, string, string, int, string, CancellationToken, string>? Create(int index)
     {
-        var engine = typeof(TrialLanes).Assembly;
-        var lightGbm = typeof(LightGbmBinaryTrainer).Assembly;
-        var fastTree = typeof(Microsoft.ML.Trainers.FastTree.FastTreeBinaryTrainer).Assembly;
-        if (string.IsNullOrEmpty(engine.Location) || string.IsNullOrEmpty(lightGbm.Location) || string.IsNullOrEmpty(fastTree.Location))
+        // The engine first: the lane's entry point is in its copy of it.
+        Assembly[] own = [typeof(TrialLanes).Assembly, typeof(LightGbmBinaryTrainer).Assembly, typeof(Microsoft.ML.Trainers.FastTree.FastTreeBinaryTrainer).Assembly];
+        if (own.Any(a => string.IsNullOrEmpty(a.Location)))
         {
             return null;
         }
 
         try
         {
-            var context = new LaneContext(index, engine, lightGbm, fastTree);
-            var copy = context.LoadFromAssemblyPath(engine.Location);
-            var method = copy.GetType(typeof(TrialRunner).FullName!, throwOnError: true)!
-                .GetMethod(nameof(TrialRunner.RunEncoded), BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public)!;
-            return method.CreateDelegate<Func<DataFrame, string, string, int, string, CancellationToken, string>>();
+            var copy = new LaneContext(index, own).LoadFromAssemblyPath(own[0].Location);
+            return copy.GetType(typeof(TrialRunner).FullName!, throwOnError: true)
+                ?.GetMethod(nameof(TrialRunner.RunEncoded), BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public)
+                ?.CreateDelegate<Func<DataFrame, string, string, int, string, CancellationToken, string>>();
         }
-        catch (Exception e) when (e is IOException or BadImageFormatException or TypeLoadException or ArgumentException or InvalidOperationException or NullReferenceException)
+        catch (Exception e) when (e is IOException or BadImageFormatException or TypeLoadException or ArgumentException or InvalidOperationException)
         {
             return null;
         }
@@ -169,29 +164,14 @@ internal sealed class TrialLanes
     /// that the DataFrame, the cancellation token and the strings cross as they are. Native libraries (lib_lightgbm)
     /// are found the way this copy found them, and so are the same, already loaded libraries.
     /// </summary>
-    private sealed class LaneContext(int index, Assembly engine, Assembly lightGbm, Assembly fastTree) : AssemblyLoadContext($"Notebooks.ML trials lane {index + 1}")
+    private sealed class LaneContext(int index, Assembly[] own) : AssemblyLoadContext($"Notebooks.ML trials lane {index + 1}")
     {
-        private readonly AssemblyLoadContext _home = GetLoadContext(engine) ?? Default;
+        private readonly AssemblyLoadContext _home = GetLoadContext(own[0]) ?? Default;
 
-        protected override Assembly? Load(AssemblyName assemblyName)
-        {
-            if (assemblyName.Name == engine.GetName().Name)
-            {
-                return LoadFromAssemblyPath(engine.Location);
-            }
-
-            if (assemblyName.Name == lightGbm.GetName().Name)
-            {
-                return LoadFromAssemblyPath(lightGbm.Location);
-            }
-
-            if (assemblyName.Name == fastTree.GetName().Name)
-            {
-                return LoadFromAssemblyPath(fastTree.Location);
-            }
-
-            return _home.Assemblies.FirstOrDefault(a => a.GetName().Name == assemblyName.Name) ?? Shared(assemblyName);
-        }
+        protected override Assembly? Load(AssemblyName assemblyName) =>
+            own.FirstOrDefault(a => a.GetName().Name == assemblyName.Name) is { } mine
+                ? LoadFromAssemblyPath(mine.Location)
+                : _home.Assemblies.FirstOrDefault(a => a.GetName().Name == assemblyName.Name) ?? Shared(assemblyName);
 
         private Assembly? Shared(AssemblyName assemblyName)
         {
@@ -207,7 +187,7 @@ internal sealed class TrialLanes
 
         protected override IntPtr LoadUnmanagedDll(string unmanagedDllName)
         {
-            foreach (var asker in new[] { lightGbm, fastTree, engine })
+            foreach (var asker in own)
             {
                 if (NativeLibrary.TryLoad(unmanagedDllName, asker, null, out var handle))
                 {

@@ -224,13 +224,7 @@ public sealed class LocalTrials : TrialScheduler, ITrialWorker
         // The first fold's model explains a cross-validated one: it is fitted in the home lane, where it is kept.
         var keep = trial.Rows is { Kind: TrialKind.Fold, Fold: 0 } && job.Options.Explain;
         return Task.Factory.StartNew(
-            () =>
-            {
-                using var lane = Lanes.Take(home: keep, cancellationToken);
-                return lane.Index == 0
-                    ? TrialRunner.Run(run, trial, cores, Name, keepFitted: keep, cancellationToken)
-                    : TrialLanes.RunIn(lane.Index, job.Frame, job.Options, trial, cores, Name, cancellationToken);
-            },
+            () => RunInLane(run, trial, cores, Name, keep, cancellationToken),
             cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
@@ -244,10 +238,16 @@ public sealed class LocalTrials : TrialScheduler, ITrialWorker
         ArgumentNullException.ThrowIfNull(frame);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(trial);
-        using var lane = Lanes.Take(home: false, cancellationToken);
+        return RunInLane(TrialRunner.Prepared(frame, options), trial, cores, worker, keep: false, cancellationToken);
+    }
+
+    /// <summary>Waits for a lane (the home lane when the fitted model is to be kept here) and runs the trial there.</summary>
+    private TrialOutcome RunInLane(TrainingRun run, TrialSpec trial, int cores, string worker, bool keep, CancellationToken cancellationToken)
+    {
+        using var lane = Lanes.Take(home: keep, cancellationToken);
         return lane.Index == 0
-            ? TrialRunner.Run(frame, options, trial, cores, worker, cancellationToken)
-            : TrialLanes.RunIn(lane.Index, frame, options, trial, cores, worker, cancellationToken);
+            ? TrialRunner.Run(run, trial, cores, worker, keepFitted: keep, cancellationToken)
+            : TrialLanes.RunIn(lane.Index, run.Frame, run.Options, trial, cores, worker, cancellationToken);
     }
 }
 
